@@ -1,0 +1,42 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a helper.
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The newest Python 3.11+ on this machine (Django 6 wants 3.12+; on 3.11 the 5.2 LTS is used).
+PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 \
+	$$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV) python3.11 python3; do \
+	if $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; then echo $$p; break; fi; done)
+
+.PHONY: run test install migrate superuser check clean
+
+run: install migrate  ## Install, migrate and serve on http://127.0.0.1:8000
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install  ## Run the whole test suite (DATABASE_URL picks the database; SQLite by default)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required" >&2; exit 1; }
+	@echo "Creating $(VENV) with $(PYTHON) ($$($(PYTHON) --version))"
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	@touch $@
+
+migrate: install
+	DEBUG=1 $(PY) manage.py migrate --no-input
+
+superuser: install  ## Create a staff account for the admin
+	DEBUG=1 $(PY) manage.py createsuperuser
+
+check: install
+	DEBUG=1 $(PY) manage.py check
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,263 @@
+from django.contrib import admin
+
+from extraditions.admin import (
+    BOOKKEEPING_FIELDSET,
+    PUBLICATION_FIELDSET,
+    BaseAdmin,
+    CitableAdmin,
+    CitationInline,
+    PublishableAdmin,
+    partial_date_column,
+)
+
+from .models import (
+    Affiliation,
+    Alias,
+    Breach,
+    Case,
+    CaseEvent,
+    CaseParticipant,
+    CourtRuling,
+    Detention,
+    DiplomaticAssurance,
+    ExtraditionRequest,
+    InterpolNotice,
+    LegalProvision,
+    Person,
+)
+
+# --- inlines: everything a researcher enters from a case or person page ---------------------
+
+
+class AliasInline(admin.TabularInline):
+    model = Alias
+    fields = ("name", "script", "kind", "source", "note")
+    autocomplete_fields = ("source",)
+    extra = 0
+
+
+class ParticipantInline(admin.TabularInline):
+    model = CaseParticipant
+    fields = ("person", "role")
+    autocomplete_fields = ("person",)
+    extra = 0
+
+
+class DetentionInline(admin.TabularInline):
+    model = Detention
+    fields = ("person", "started_on", "started_on_precision", "ended_on", "ended_on_precision", "place", "conditions")
+    autocomplete_fields = ("person",)
+    extra = 0
+
+
+class CaseEventInline(admin.TabularInline):
+    model = CaseEvent
+    fields = ("occurred_on", "occurred_on_precision", "kind", "person", "description")
+    autocomplete_fields = ("person",)
+    extra = 0
+
+
+class ExtraditionRequestInline(admin.StackedInline):
+    model = ExtraditionRequest
+    fields = (("requested_on", "requested_on_precision", "requesting_authority"), ("legal_basis", "treaty", "convention"),
+              "offences", ("decision", "decided_on", "decided_on_precision", "deciding_body"))
+    autocomplete_fields = ("treaty",)
+    extra = 0
+
+
+class CourtRulingInline(admin.StackedInline):
+    model = CourtRuling
+    fields = (("court", "country", "international_body"), ("level", "decided_on", "decided_on_precision", "decision"),
+              "grounds", ("assurance_assessment", "docket_number", "language"), "summary", "slug",
+              ("publication_status", "visibility"))
+    autocomplete_fields = ("grounds",)
+    show_change_link = True
+    extra = 0
+
+
+class AssuranceInline(admin.StackedInline):
+    model = DiplomaticAssurance
+    fields = (("given_on", "given_on_precision", "giver"),
+              ("promises_no_death_penalty", "promises_no_torture", "promises_fair_trial", "promises_consular_access",
+               "promises_monitoring"),
+              "other_promises", ("accepted_by_host", "assessed_by", "compliance"), "breach_detail")
+    autocomplete_fields = ("assessed_by",)
+    show_change_link = True
+    extra = 0
+
+
+# --- persons ---------------------------------------------------------------------------------
+
+
+@admin.register(Affiliation)
+class AffiliationAdmin(BaseAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Person)
+class PersonAdmin(PublishableAdmin):
+    list_display = ("name", "name_original", "citizenship_list", "current_situation", "is_pseudonym",
+                    "publication_status", "visibility")
+    list_filter = ("current_situation", "affiliations", "is_pseudonym", "is_unnamed", "asylum_status",
+                   *PublishableAdmin.list_filter)
+    search_fields = ("name", "name_original", "aliases__name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("affiliations",)
+    inlines = [AliasInline, CitationInline]
+    fieldsets = (
+        (None, {"fields": (("name", "slug"), ("name_original", "original_script"), ("is_pseudonym", "is_unnamed"),
+                           "citizenships", "affiliations", "occupation")}),
+        ("Asylum and situation", {"fields": (("asylum_status", "asylum_country", "asylum_by_unhcr"),
+                                             ("asylum_since", "asylum_since_precision"), "current_situation")}),
+        (None, {"fields": ("biography",)}),
+        PUBLICATION_FIELDSET,
+        BOOKKEEPING_FIELDSET,
+    )
+
+    def get_search_results(self, request, queryset, search_term):
+        # Searching through aliases joins a to-many relation: keep each person once.
+        queryset, _ = super().get_search_results(request, queryset, search_term)
+        return queryset, True
+
+    @admin.display(description="Citizenships")
+    def citizenship_list(self, obj):
+        return ", ".join(country.code for country in obj.citizenships) or "—"
+
+
+@admin.register(Alias)
+class AliasAdmin(BaseAdmin):
+    list_display = ("name", "person", "script", "kind", "source")
+    list_filter = ("script", "kind")
+    search_fields = ("name", "person__name")
+    autocomplete_fields = ("person", "source")
+    list_select_related = ("person", "source")
+
+
+# --- cases -----------------------------------------------------------------------------------
+
+
+@admin.register(Case)
+class CaseAdmin(PublishableAdmin):
+    list_display = ("title", "kind", "host_country", "requesting_state", partial_date_column("started", "Started"),
+                    "outcome", "publication_status", "visibility")
+    list_filter = ("kind", "outcome", "charge_category", "requesting_state", "host_country",
+                   *PublishableAdmin.list_filter)
+    search_fields = ("title", "slug", "summary", "charges", "persons__name", "persons__aliases__name")
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("treaty",)
+    inlines = [ParticipantInline, DetentionInline, CaseEventInline, ExtraditionRequestInline, CourtRulingInline,
+               AssuranceInline, CitationInline]
+    fieldsets = (
+        (None, {"fields": (("title", "slug"), ("kind", "requesting_state", "host_country"),
+                           ("started_on", "started_on_precision"), "treaty")}),
+        ("Group", {"fields": ("group_size", "group_description")}),
+        ("Charges and outcome", {"fields": (("charges", "charge_category"), "outcome", ("aftermath", "aftermath_detail"))}),
+        (None, {"fields": ("summary",)}),
+        PUBLICATION_FIELDSET,
+        BOOKKEEPING_FIELDSET,
+    )
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, _ = super().get_search_results(request, queryset, search_term)
+        return queryset, True
+
+
+@admin.register(Detention)
+class DetentionAdmin(CitableAdmin):
+    list_display = ("__str__", "case", partial_date_column("started", "Start"), partial_date_column("ended", "End"),
+                    "duration_days", "place")
+    search_fields = ("case__title", "person__name", "place")
+    autocomplete_fields = ("case", "person")
+    list_select_related = ("case", "person")
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(CitableAdmin):
+    list_display = ("case", partial_date_column("occurred", "Date"), "kind", "description")
+    list_filter = ("kind",)
+    search_fields = ("case__title", "description")
+    autocomplete_fields = ("case", "person")
+    list_select_related = ("case",)
+
+
+@admin.register(ExtraditionRequest)
+class ExtraditionRequestAdmin(CitableAdmin):
+    list_display = ("case", partial_date_column("requested", "Requested"), "legal_basis", "decision",
+                    partial_date_column("decided", "Decided"), "deciding_body")
+    list_filter = ("legal_basis", "decision")
+    search_fields = ("case__title", "offences", "deciding_body", "requesting_authority")
+    autocomplete_fields = ("case", "treaty")
+    list_select_related = ("case",)
+
+
+@admin.register(InterpolNotice)
+class InterpolNoticeAdmin(PublishableAdmin):
+    list_display = ("__str__", "kind", "requesting_bureau", partial_date_column("issued", "Issued"), "status",
+                    "is_public", "publication_status", "visibility")
+    list_filter = ("kind", "status", "requesting_bureau", "cancellation_reason", *PublishableAdmin.list_filter)
+    search_fields = ("subject__name", "subject__aliases__name", "subject_description", "notes")
+    autocomplete_fields = ("subject", "cases")
+    list_select_related = ("subject",)
+    fieldsets = (
+        (None, {"fields": ("kind", ("subject", "subject_description"), "requesting_bureau",
+                           ("issued_on", "issued_on_precision"), "is_public")}),
+        ("Status", {"fields": ("status", ("cancelled_on", "cancelled_on_precision"), "cancellation_reason")}),
+        (None, {"fields": ("cases", "notes")}),
+        PUBLICATION_FIELDSET,
+        BOOKKEEPING_FIELDSET,
+    )
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, _ = super().get_search_results(request, queryset, search_term)
+        return queryset, True
+
+
+@admin.register(LegalProvision)
+class LegalProvisionAdmin(BaseAdmin):
+    list_display = ("__str__", "instrument", "article", "title", "country")
+    list_filter = ("instrument",)
+    search_fields = ("instrument_name", "article", "title", "slug")
+
+
+@admin.register(CourtRuling)
+class CourtRulingAdmin(PublishableAdmin):
+    list_display = ("court", "case", partial_date_column("decided", "Decided"), "level", "decision",
+                    "assurance_assessment", "publication_status", "visibility")
+    list_filter = ("decision", "level", "assurance_assessment", "grounds", "country", *PublishableAdmin.list_filter)
+    search_fields = ("court", "docket_number", "summary", "case__title", "case__persons__name")
+    prepopulated_fields = {"slug": ("court",)}
+    autocomplete_fields = ("case", "grounds")
+    list_select_related = ("case",)
+    fieldsets = (
+        (None, {"fields": ("case", ("court", "slug"), ("country", "international_body"), "level",
+                           ("decided_on", "decided_on_precision"), "decision", "docket_number")}),
+        ("Reasoning", {"fields": ("grounds", "assurance_assessment", "summary")}),
+        ("Full text", {"fields": ("language", "full_text"), "classes": ("collapse",)}),
+        PUBLICATION_FIELDSET,
+        BOOKKEEPING_FIELDSET,
+    )
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, _ = super().get_search_results(request, queryset, search_term)
+        return queryset, True
+
+
+@admin.register(DiplomaticAssurance)
+class DiplomaticAssuranceAdmin(CitableAdmin):
+    list_display = ("__str__", "case", partial_date_column("given", "Given"), "accepted_by_host", "compliance")
+    list_filter = ("compliance", "accepted_by_host", "promises_no_death_penalty", "promises_no_torture",
+                   "promises_fair_trial", "promises_consular_access")
+    search_fields = ("case__title", "giver", "other_promises", "breach_detail")
+    autocomplete_fields = ("case", "assessed_by")
+    list_select_related = ("case",)
+
+
+@admin.register(Breach)
+class BreachAdmin(CitableAdmin):
+    list_display = ("__str__", "kind", partial_date_column("occurred", "Date"), "by_whom", "treaty", "case", "person")
+    list_filter = ("kind",)
+    search_fields = ("description", "by_whom", "treaty__title", "case__title", "person__name")
+    autocomplete_fields = ("treaty", "assurance", "case", "person")
+    list_select_related = ("treaty", "case", "person")

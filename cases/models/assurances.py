@@ -1,0 +1,118 @@
+"""Diplomatic assurances given by China, and breaches of assurances and treaties."""
+
+from django.db import models
+from django.db.models import Q
+
+from extraditions.models import CitableModel
+from extraditions.partial_dates import PartialDateProperty, partial_date_constraint, partial_date_fields
+
+
+class AssuranceCompliance(models.TextChoices):
+    HONOURED = "honoured", "Honoured"
+    BREACHED = "breached", "Breached"
+    UNVERIFIABLE = "unverifiable", "Unverifiable"
+    PENDING = "pending", "Pending"
+    NOT_APPLICABLE = "not_applicable", "Not applicable (person not returned)"
+
+
+PROMISE_FIELDS = (
+    "promises_no_death_penalty",
+    "promises_no_torture",
+    "promises_fair_trial",
+    "promises_consular_access",
+    "promises_monitoring",
+)
+
+
+class DiplomaticAssurance(CitableModel):
+    """A promise the requesting state made to obtain a return, and whether it was kept."""
+
+    case = models.ForeignKey("Case", on_delete=models.CASCADE, related_name="assurances")
+    given_on, given_on_precision = partial_date_fields("given")
+    giver = models.CharField(max_length=200, blank=True, help_text="Embassy, Supreme People's Court, MPS, …")
+    promises_no_death_penalty = models.BooleanField("no death penalty", default=False)
+    promises_no_torture = models.BooleanField("no torture", default=False)
+    promises_fair_trial = models.BooleanField("fair trial", default=False)
+    promises_consular_access = models.BooleanField("consular access", default=False)
+    promises_monitoring = models.BooleanField("monitoring", default=False)
+    other_promises = models.TextField(blank=True)
+    accepted_by_host = models.BooleanField("accepted by the host state", null=True, blank=True)
+    assessed_by = models.ForeignKey(
+        "CourtRuling", on_delete=models.SET_NULL, null=True, blank=True, related_name="assurances_assessed"
+    )
+    compliance = models.CharField(
+        max_length=15, choices=AssuranceCompliance.choices, default=AssuranceCompliance.PENDING, db_index=True
+    )
+    breach_detail = models.TextField(blank=True)
+
+    given = PartialDateProperty("given_on")
+
+    visibility_paths = ("case",)
+
+    class Meta:
+        ordering = ["case", "given_on"]
+        constraints = [
+            partial_date_constraint("given_on"),
+            models.CheckConstraint(
+                condition=Q(promises_no_death_penalty=True)
+                | Q(promises_no_torture=True)
+                | Q(promises_fair_trial=True)
+                | Q(promises_consular_access=True)
+                | Q(promises_monitoring=True)
+                | ~Q(other_promises=""),
+                name="cases_assurance_promises_something",
+                violation_error_message="An assurance promises at least one thing.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Assurance by {self.giver or 'China'} ({', '.join(self.promise_labels) or 'other'})"
+
+    @property
+    def promise_labels(self) -> list[str]:
+        return [str(self._meta.get_field(name).verbose_name) for name in PROMISE_FIELDS if getattr(self, name)]
+
+
+class BreachKind(models.TextChoices):
+    CONSULAR_ACCESS_DENIED = "consular_access_denied", "Consular access denied"
+    EXECUTION_DESPITE_ASSURANCE = "execution_despite_assurance", "Execution despite an assurance"
+    TORTURE = "torture", "Torture or ill-treatment"
+    UNFAIR_TRIAL = "unfair_trial", "Unfair trial"
+    CITIZENSHIP_NOT_RECOGNISED = "citizenship_not_recognised", "Foreign citizenship not recognised"
+    OTHER = "other", "Other"
+
+
+class Breach(CitableModel):
+    """A breach of a treaty or an assurance: what, when, by whom."""
+
+    kind = models.CharField(max_length=30, choices=BreachKind.choices)
+    occurred_on, occurred_on_precision = partial_date_fields("occurred")
+    by_whom = models.CharField("by whom", max_length=200, blank=True)
+    treaty = models.ForeignKey(
+        "treaties.Treaty", on_delete=models.PROTECT, null=True, blank=True, related_name="breaches"
+    )
+    assurance = models.ForeignKey(
+        DiplomaticAssurance, on_delete=models.CASCADE, null=True, blank=True, related_name="breaches"
+    )
+    case = models.ForeignKey("Case", on_delete=models.CASCADE, null=True, blank=True, related_name="breaches")
+    person = models.ForeignKey("Person", on_delete=models.PROTECT, null=True, blank=True, related_name="breaches")
+    description = models.TextField(help_text="In our own words.")
+
+    occurred = PartialDateProperty("occurred_on")
+
+    visibility_paths = ("?case", "?person")
+
+    class Meta:
+        verbose_name_plural = "breaches"
+        ordering = ["-occurred_on"]
+        constraints = [
+            partial_date_constraint("occurred_on"),
+            models.CheckConstraint(
+                condition=Q(treaty__isnull=False) | Q(assurance__isnull=False),
+                name="cases_breach_of_something",
+                violation_error_message="A breach is of a treaty or of an assurance.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.occurred or 'undated'})"

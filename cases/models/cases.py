@@ -1,0 +1,268 @@
+"""Cases: attempts to bring a person or a group back to China, and what happens inside them."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django_countries.fields import CountryField
+
+from extraditions.choices import ChineseParty
+from extraditions.models import BaseModel, CitableModel, PublishableModel
+from extraditions.partial_dates import (
+    PartialDateProperty,
+    date_order_constraint,
+    partial_date_constraint,
+    partial_date_fields,
+)
+
+
+class CaseKind(models.TextChoices):
+    FORMAL_EXTRADITION = "formal_extradition", "Formal extradition"
+    DISGUISED_EXTRADITION = "disguised_extradition", "Deportation used as a disguised extradition"
+    INVOLUNTARY_RETURN = "involuntary_return", "Involuntary return (pressure on family, agents abroad)"
+    ABDUCTION = "abduction", "Abduction"
+    LURING = "luring", "Luring to a third country"
+    OFF_SITE_PROSECUTION = "off_site_prosecution", "Off-site prosecution"
+    INTERPOL_DETENTION = "interpol_detention", "Detention on an INTERPOL notice without a request"
+
+
+class ChargeCategory(models.TextChoices):
+    CORRUPTION = "corruption", "Corruption or economic crime"
+    FRAUD = "fraud", "Fraud"
+    SMUGGLING = "smuggling", "Smuggling"
+    TERRORISM = "terrorism", "Terrorism or separatism"
+    NATIONAL_SECURITY = "national_security", "National security"
+    DRUG_OFFENCE = "drug_offence", "Drug offence"
+    VIOLENT_CRIME = "violent_crime", "Violent crime"
+    OTHER = "other", "Other"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class CaseOutcome(models.TextChoices):
+    PENDING = "pending", "Pending"
+    REFUSED = "refused", "Refused"
+    EXTRADITED = "extradited", "Returned by extradition"
+    DEPORTED = "deported", "Returned by deportation"
+    RETURNED_INVOLUNTARILY = "returned_involuntarily", "Returned involuntarily"
+    RELEASED = "released", "Released"
+    DIED_IN_CUSTODY = "died_in_custody", "Died in custody"
+    THIRD_COUNTRY = "third_country", "Left for a third country"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Aftermath(models.TextChoices):
+    NOT_RETURNED = "not_returned", "Not returned"
+    SENTENCED = "sentenced", "Sentenced"
+    EXECUTED = "executed", "Executed"
+    DISAPPEARED = "disappeared", "Disappeared"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Case(PublishableModel):
+    """One attempt to bring one person or one group back to China from one host country."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=30, choices=CaseKind.choices, db_index=True)
+    requesting_state = models.CharField(max_length=5, choices=ChineseParty.choices, default=ChineseParty.PRC)
+    host_country = CountryField(blank=True, db_index=True, help_text="Empty only when the sources do not say.")
+    started_on, started_on_precision = partial_date_fields("started")
+    persons = models.ManyToManyField("Person", through="CaseParticipant", related_name="cases")
+    group_size = models.PositiveIntegerField(
+        null=True, blank=True, help_text="For a group: how many people in all, named or not."
+    )
+    group_description = models.TextField(blank=True)
+    charges = models.TextField("charges alleged", blank=True)
+    charge_category = models.CharField(
+        max_length=20, choices=ChargeCategory.choices, default=ChargeCategory.UNKNOWN, db_index=True
+    )
+    outcome = models.CharField(max_length=25, choices=CaseOutcome.choices, default=CaseOutcome.PENDING, db_index=True)
+    aftermath = models.CharField("after return", max_length=15, choices=Aftermath.choices, blank=True)
+    aftermath_detail = models.TextField(blank=True)
+    treaty = models.ForeignKey(
+        "treaties.Treaty", on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
+        help_text="The treaty invoked, if any.",
+    )
+    summary = models.TextField(blank=True, help_text="In our own words.")
+
+    started = PartialDateProperty("started_on")
+
+    class Meta:
+        ordering = ["-started_on", "title"]
+        constraints = [
+            partial_date_constraint("started_on"),
+            models.CheckConstraint(
+                condition=Q(group_size__isnull=True) | Q(group_size__gte=1),
+                name="cases_case_group_size_positive",
+                violation_error_message="A group has at least one person.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_group(self) -> bool:
+        return self.group_size is not None
+
+
+class ParticipantRole(models.TextChoices):
+    SUBJECT = "subject", "Subject (sought)"
+    CO_ACCUSED = "co_accused", "Co-accused"
+    FAMILY_MEMBER = "family_member", "Family member targeted"
+    OTHER = "other", "Other"
+
+
+class CaseParticipant(BaseModel):
+    """A person's role in a case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participants")
+    person = models.ForeignKey("Person", on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(max_length=15, choices=ParticipantRole.choices, default=ParticipantRole.SUBJECT)
+
+    visibility_paths = ("case", "person")
+
+    class Meta:
+        ordering = ["case", "role", "person__name"]
+        constraints = [models.UniqueConstraint(fields=["case", "person"], name="cases_participant_unique")]
+
+    def __str__(self):
+        return f"{self.person} ({self.get_role_display()})"
+
+
+class Detention(CitableModel):
+    """A period in custody in a case. Open while ``ended_on`` is empty."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="detentions")
+    person = models.ForeignKey(
+        "Person", on_delete=models.PROTECT, null=True, blank=True, related_name="detentions",
+        help_text="Empty for a detention of an unnamed group.",
+    )
+    started_on, started_on_precision = partial_date_fields("start")
+    ended_on, ended_on_precision = partial_date_fields("end", help_text="Empty while the detention goes on.")
+    place = models.CharField(max_length=300, blank=True)
+    conditions = models.TextField(blank=True, help_text="E.g. solitary confinement.")
+
+    started = PartialDateProperty("started_on")
+    ended = PartialDateProperty("ended_on")
+
+    visibility_paths = ("case", "?person")
+
+    class Meta:
+        ordering = ["case", "started_on"]
+        constraints = [
+            partial_date_constraint("started_on"),
+            partial_date_constraint("ended_on"),
+            date_order_constraint("started_on", "ended_on"),
+        ]
+
+    def __str__(self):
+        return f"{self.person or 'Detention'}: {self.started or '?'} – {self.ended or 'ongoing'}"
+
+    @property
+    def is_ongoing(self) -> bool:
+        return self.ended_on is None
+
+    @property
+    def duration_days(self) -> int | None:
+        """Days in custody so far (to today while ongoing); None when the start is unknown."""
+        if self.started_on is None:
+            return None
+        return ((self.ended_on or timezone.localdate()) - self.started_on).days
+
+
+class CaseEventKind(models.TextChoices):
+    ARREST = "arrest", "Arrest"
+    DETENTION = "detention", "Detention"
+    RELEASE = "release", "Release"
+    REQUEST_FILED = "request_filed", "Request filed"
+    HEARING = "hearing", "Hearing"
+    RULING = "ruling", "Ruling"
+    APPEAL = "appeal", "Appeal"
+    UN_COMMUNICATION = "un_communication", "UN communication"
+    INTERPOL_ACTION = "interpol_action", "INTERPOL action"
+    ASSURANCE = "assurance", "Diplomatic assurance"
+    TRANSFER = "transfer", "Transfer to China"
+    SENTENCE = "sentence", "Sentence"
+    DEATH = "death", "Death"
+    OTHER = "other", "Other"
+
+
+class CaseEvent(CitableModel):
+    """A dated entry in a case's timeline."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    occurred_on, occurred_on_precision = partial_date_fields("date", required=True)
+    kind = models.CharField(max_length=20, choices=CaseEventKind.choices)
+    person = models.ForeignKey("Person", on_delete=models.PROTECT, null=True, blank=True, related_name="events")
+    description = models.TextField(blank=True)
+
+    occurred = PartialDateProperty("occurred_on")
+
+    visibility_paths = ("case", "?person")
+
+    class Meta:
+        ordering = ["case", "occurred_on"]
+        constraints = [partial_date_constraint("occurred_on")]
+
+    def __str__(self):
+        return f"{self.occurred}: {self.get_kind_display()}"
+
+
+class LegalBasis(models.TextChoices):
+    TREATY = "treaty", "Bilateral treaty"
+    CONVENTION = "convention", "Multilateral convention (e.g. UNCAC)"
+    RECIPROCITY = "reciprocity", "Ad hoc reciprocity"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class RequestDecision(models.TextChoices):
+    PENDING = "pending", "Pending"
+    GRANTED = "granted", "Granted"
+    REFUSED = "refused", "Refused"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class ExtraditionRequest(CitableModel):
+    """A formal extradition request inside a case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="requests")
+    requested_on, requested_on_precision = partial_date_fields("requested")
+    requesting_authority = models.CharField(max_length=200, blank=True)
+    legal_basis = models.CharField(max_length=12, choices=LegalBasis.choices, default=LegalBasis.UNKNOWN)
+    treaty = models.ForeignKey(
+        "treaties.Treaty", on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
+    )
+    convention = models.CharField(max_length=200, blank=True, help_text="E.g. UNCAC.")
+    offences = models.TextField("offences alleged", blank=True)
+    decision = models.CharField(max_length=10, choices=RequestDecision.choices, default=RequestDecision.PENDING)
+    decided_on, decided_on_precision = partial_date_fields("decided")
+    deciding_body = models.CharField(max_length=200, blank=True)
+
+    requested = PartialDateProperty("requested_on")
+    decided = PartialDateProperty("decided_on")
+
+    visibility_paths = ("case",)
+
+    class Meta:
+        ordering = ["case", "requested_on"]
+        constraints = [
+            partial_date_constraint("requested_on"),
+            partial_date_constraint("decided_on"),
+            date_order_constraint("requested_on", "decided_on"),
+            models.CheckConstraint(
+                condition=Q(legal_basis=LegalBasis.TREATY, treaty__isnull=False)
+                | (~Q(legal_basis=LegalBasis.TREATY) & Q(treaty__isnull=True)),
+                name="cases_request_treaty_matches_basis",
+                violation_error_message="Name the treaty exactly when the legal basis is a treaty.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision=RequestDecision.PENDING) | Q(decided_on__isnull=True),
+                name="cases_request_pending_has_no_decision_date",
+                violation_error_message="A pending request has no decision date.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Request {self.requested or '(undated)'} in {self.case}"

@@ -1,0 +1,128 @@
+"""Persons sought by China, their names in every script, and their affiliations."""
+
+from django.db import models
+from django.db.models import Q
+from django_countries.fields import CountryField
+
+from extraditions.models import BaseModel, PublishableModel
+from extraditions.partial_dates import PartialDateProperty, partial_date_constraint, partial_date_fields
+
+
+class Script(models.TextChoices):
+    LATIN = "latin", "Latin"
+    HAN_SIMPLIFIED = "han_simplified", "Chinese (simplified)"
+    HAN_TRADITIONAL = "han_traditional", "Chinese (traditional)"
+    UYGHUR_ARABIC = "uyghur_arabic", "Uyghur (Arabic script)"
+    TIBETAN = "tibetan", "Tibetan"
+    CYRILLIC = "cyrillic", "Cyrillic"
+    OTHER = "other", "Other"
+
+
+class Affiliation(BaseModel):
+    """A group or affiliation that explains why a person is targeted (Uyghur, Falun Gong, …)."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class AsylumStatus(models.TextChoices):
+    NONE = "none", "None"
+    ASYLUM_SEEKER = "asylum_seeker", "Asylum seeker"
+    REFUGEE = "refugee", "Recognised refugee"
+    OTHER_PROTECTION = "other_protection", "Other protection"
+    DENIED = "denied", "Asylum denied"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class CurrentSituation(models.TextChoices):
+    DETAINED_ABROAD = "detained_abroad", "Detained abroad"
+    RELEASED = "released", "Released"
+    AT_LIBERTY_ABROAD = "at_liberty_abroad", "At liberty abroad"
+    RETURNED = "returned", "Returned to China"
+    IMPRISONED_IN_CHINA = "imprisoned_in_china", "Imprisoned in China"
+    EXECUTED = "executed", "Executed"
+    DIED_IN_CUSTODY = "died_in_custody", "Died in custody"
+    SAFE_THIRD_COUNTRY = "safe_third_country", "Safe in a third country"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Person(PublishableModel):
+    """One real person, whatever the spellings of their name in the sources."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    name = models.CharField(
+        "primary name", max_length=200, db_index=True, help_text="Romanised; for a pseudonymous person, the pseudonym."
+    )
+    name_original = models.CharField("name in original script", max_length=200, blank=True)
+    original_script = models.CharField(max_length=20, choices=Script.choices, blank=True)
+    is_pseudonym = models.BooleanField(
+        "pseudonymous", default=False, help_text="The name is a pseudonym protecting the person."
+    )
+    is_unnamed = models.BooleanField(
+        "unnamed", default=False, help_text="The sources do not name the person; the name is a description."
+    )
+    citizenships = CountryField(multiple=True, blank=True)
+    affiliations = models.ManyToManyField(Affiliation, blank=True, related_name="persons")
+    occupation = models.CharField(max_length=200, blank=True)
+    asylum_status = models.CharField(max_length=20, choices=AsylumStatus.choices, blank=True)
+    asylum_country = CountryField("asylum granted or examined by", blank=True)
+    asylum_by_unhcr = models.BooleanField("UNHCR mandate", default=False)
+    asylum_since, asylum_since_precision = partial_date_fields("asylum since")
+    current_situation = models.CharField(
+        max_length=20, choices=CurrentSituation.choices, default=CurrentSituation.UNKNOWN, db_index=True
+    )
+    biography = models.TextField(blank=True, help_text="A short biography in our own words.")
+
+    asylum_since_date = PartialDateProperty("asylum_since")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            partial_date_constraint("asylum_since"),
+            models.CheckConstraint(
+                condition=~Q(is_pseudonym=True, is_unnamed=True),
+                name="cases_person_not_pseudonym_and_unnamed",
+                violation_error_message="A person is either pseudonymous or unnamed, not both.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.name_original})" if self.name_original else self.name
+
+
+class AliasKind(models.TextChoices):
+    TRANSLITERATION = "transliteration", "Transliteration"
+    ALSO_KNOWN_AS = "also_known_as", "Also known as"
+    LEGAL_NAME = "legal_name", "Legal name"
+    PSEUDONYM = "pseudonym", "Pseudonym"
+    SPELLING_VARIANT = "spelling_variant", "Spelling variant found in a source"
+
+
+class Alias(BaseModel):
+    """Another name or spelling of a person, and which source used it."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200, db_index=True)
+    script = models.CharField(max_length=20, choices=Script.choices, default=Script.LATIN)
+    kind = models.CharField(max_length=20, choices=AliasKind.choices)
+    source = models.ForeignKey(
+        "sources.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="aliases_used"
+    )
+    note = models.CharField(max_length=300, blank=True, help_text="Where the spelling is used, e.g. page.")
+
+    visibility_paths = ("person",)
+
+    class Meta:
+        verbose_name_plural = "aliases"
+        ordering = ["person", "name"]
+        constraints = [models.UniqueConstraint(fields=["person", "name"], name="cases_alias_unique_per_person")]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,12 @@
+"""Settings for the test suite: the real settings, with a throwaway key and fast password hashing.
+
+The database still comes from DATABASE_URL, so the same suite runs on SQLite and PostgreSQL.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+
+from .settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,219 @@
+"""Sources, the citations that tie them to records, and the figures they report."""
+
+import hashlib
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
+from django_countries.fields import CountryField
+
+from extraditions.models import BaseModel, PublishableModel
+from extraditions.partial_dates import (
+    PartialDateProperty,
+    partial_date_constraint,
+    partial_date_fields,
+)
+
+
+class SourceKind(models.TextChoices):
+    NGO_REPORT = "ngo_report", "NGO report"
+    COURT_DECISION = "court_decision", "Court decision"
+    NEWS_ARTICLE = "news_article", "News article"
+    UN_COMMUNICATION = "un_communication", "UN communication"
+    OFFICIAL_STATEMENT = "official_statement", "Official statement or data"
+    ACADEMIC_WORK = "academic_work", "Academic work"
+    DATASET = "dataset", "Dataset"
+    OTHER = "other", "Other"
+
+
+class Source(PublishableModel):
+    """A document that facts in the tracker come from."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    kind = models.CharField(max_length=20, choices=SourceKind.choices)
+    title = models.CharField(max_length=500)
+    author = models.CharField(max_length=300, blank=True)
+    publisher = models.CharField(max_length=300, blank=True)
+    published_on, published_on_precision = partial_date_fields("published")
+    url = models.URLField("URL", max_length=1000, blank=True)
+    archived_url = models.URLField("archived URL", max_length=1000, blank=True)
+    language = models.CharField(max_length=8, blank=True, help_text="ISO 639-1 code, e.g. en, sv, zh.")
+    file = models.FileField(upload_to="sources/%Y/", blank=True)
+    sha256 = models.CharField(
+        "SHA-256", max_length=64, blank=True, editable=False, help_text="Computed from the attached file."
+    )
+    notes = models.TextField(blank=True)
+
+    published = PartialDateProperty("published_on")
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [
+            partial_date_constraint("published_on"),
+            models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="sources_source_unique_url"),
+            models.CheckConstraint(
+                condition=Q(sha256="") | Q(Exact(Length("sha256"), 64)),
+                name="sources_source_sha256_length",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.file and not self.file._committed:
+            self.sha256 = file_sha256(self.file)
+        elif not self.file:
+            self.sha256 = ""
+        super().save(*args, **kwargs)
+
+
+def file_sha256(file) -> str:
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+class LocatorKind(models.TextChoices):
+    PAGE = "page", "Page"
+    FOOTNOTE = "footnote", "Footnote"
+    PARAGRAPH = "paragraph", "Paragraph"
+    SECTION = "section", "Section"
+    OTHER = "other", "Other"
+
+
+class Citation(BaseModel):
+    """Ties a source to any record, with where in the source the fact is found."""
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations_made")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    locator = models.CharField(
+        max_length=200, blank=True, help_text='Where in the source: "p. 16", "fn. 18", "para. 4".'
+    )
+    locator_kind = models.CharField(max_length=10, choices=LocatorKind.choices, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["source__title", "locator"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "content_type", "object_id", "locator"], name="sources_citation_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.source}, {self.locator}" if self.locator else str(self.source)
+
+
+class FigureMetric(models.TextChoices):
+    RED_NOTICES_ISSUED = "red_notices_issued", "Red Notices issued"
+    RED_NOTICES_IN_CIRCULATION = "red_notices_in_circulation", "Red Notices in circulation"
+    DIFFUSIONS_ISSUED = "diffusions_issued", "Diffusions issued"
+    PERSONS_RETURNED = "persons_returned", "Persons returned to China"
+    EXTRADITIONS = "extraditions", "Extraditions"
+    RSDL_DETAINEES = "rsdl_detainees", "Persons held in RSDL"
+    LIUZHI_DETAINEES = "liuzhi_detainees", "Persons held in Liuzhi"
+    CONVICTION_RATE = "conviction_rate", "Conviction rate"
+    ACQUITTALS = "acquittals", "Acquittals"
+    INTERPOL_REVIEWS = "interpol_reviews", "INTERPOL reviews"
+    NOTICES_REJECTED = "notices_rejected", "Notices refused or cancelled"
+    TREATIES = "treaties", "Treaties"
+    OTHER = "other", "Other"
+
+
+class FigureUnit(models.TextChoices):
+    NOTICES = "notices", "Notices"
+    PERSONS = "persons", "Persons"
+    CASES = "cases", "Cases"
+    TREATIES = "treaties", "Treaties"
+    PERCENT = "percent", "Percent"
+    OTHER = "other", "Other"
+
+
+class FigureQualifier(models.TextChoices):
+    EXACT = "exact", "Exact"
+    APPROXIMATE = "approximate", "Approximate"
+    AT_LEAST = "at_least", "At least"
+    AT_MOST = "at_most", "At most"
+    YEARLY_AVERAGE = "yearly_average", "Yearly average"
+    ESTIMATE = "estimate", "Estimate"
+    RANGE = "range", "Range"
+
+
+class ReportedFigure(PublishableModel):
+    """A number as one source reports it. Conflicting figures from different sources coexist."""
+
+    metric = models.CharField(max_length=40, choices=FigureMetric.choices, db_index=True)
+    metric_detail = models.CharField(max_length=300, blank=True, help_text="What exactly is counted.")
+    scope_country = CountryField(blank=True, help_text="Empty for a worldwide figure.")
+    scope_label = models.CharField(
+        max_length=200, blank=True, help_text='A scope that is not one country, e.g. "EU member states".'
+    )
+    year_from = models.PositiveSmallIntegerField(null=True, blank=True)
+    year_to = models.PositiveSmallIntegerField(null=True, blank=True)
+    as_of, as_of_precision = partial_date_fields("as of", help_text="For counts at a point in time.")
+    value = models.DecimalField(max_digits=16, decimal_places=4)
+    value_high = models.DecimalField(
+        max_digits=16, decimal_places=4, null=True, blank=True, help_text="Upper bound of a range."
+    )
+    unit = models.CharField(max_length=10, choices=FigureUnit.choices)
+    qualifier = models.CharField(max_length=16, choices=FigureQualifier.choices, default=FigureQualifier.EXACT)
+    notes = models.TextField(blank=True)
+
+    as_of_date = PartialDateProperty("as_of")
+
+    class Meta:
+        ordering = ["metric", "year_from", "as_of"]
+        constraints = [
+            partial_date_constraint("as_of"),
+            models.CheckConstraint(
+                condition=Q(year_to__isnull=True) | Q(year_from__isnull=False, year_to__gte=F("year_from")),
+                name="sources_reportedfigure_period_ordered",
+                violation_error_message="The period cannot end before it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(value_high__isnull=True) | Q(value_high__gte=F("value")),
+                name="sources_reportedfigure_range_ordered",
+                violation_error_message="The upper bound cannot be below the value.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(qualifier=FigureQualifier.RANGE) | Q(value_high__isnull=False),
+                name="sources_reportedfigure_range_has_upper_bound",
+                violation_error_message="A range needs an upper bound.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_metric_display()} ({self.period_label}): {self.value_label}"
+
+    @property
+    def period_label(self) -> str:
+        if self.year_from and self.year_to and self.year_to != self.year_from:
+            return f"{self.year_from}–{self.year_to}"
+        if self.year_from:
+            return str(self.year_from)
+        return f"as of {self.as_of_date}" if self.as_of_date else "undated"
+
+    @property
+    def value_label(self) -> str:
+        def fmt(number):
+            return f"{number.normalize():,f}"
+
+        text = f"{fmt(self.value)}–{fmt(self.value_high)}" if self.value_high is not None else fmt(self.value)
+        prefix = {
+            FigureQualifier.APPROXIMATE: "about ",
+            FigureQualifier.AT_LEAST: "at least ",
+            FigureQualifier.AT_MOST: "at most ",
+            FigureQualifier.ESTIMATE: "an estimated ",
+        }.get(self.qualifier, "")
+        suffix = "%" if self.unit == FigureUnit.PERCENT else ""
+        return f"{prefix}{text}{suffix}"

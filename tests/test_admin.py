@@ -1,0 +1,96 @@
+"""Every model is in the staff workspace: its list, search, add and change pages work."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+FACTORIES = {
+    "source": factories.SourceFactory,
+    "reportedfigure": factories.ReportedFigureFactory,
+    "treaty": factories.TreatyFactory,
+    "person": factories.PersonFactory,
+    "alias": factories.AliasFactory,
+    "case": factories.CaseFactory,
+    "detention": factories.DetentionFactory,
+    "caseevent": factories.CaseEventFactory,
+    "extraditionrequest": factories.ExtraditionRequestFactory,
+    "interpolnotice": factories.InterpolNoticeFactory,
+    "legalprovision": factories.LegalProvisionFactory,
+    "courtruling": factories.CourtRulingFactory,
+    "diplomaticassurance": factories.DiplomaticAssuranceFactory,
+    "breach": factories.BreachFactory,
+}
+
+DOMAIN_APPS = {"sources", "treaties", "cases"}
+REGISTERED = sorted(
+    (model._meta.app_label, model._meta.model_name)
+    for model in admin.site._registry
+    if model._meta.app_label in DOMAIN_APPS
+)
+
+
+def test_every_domain_model_is_registered():
+    from django.apps import apps
+
+    for app_label in DOMAIN_APPS:
+        for model in apps.get_app_config(app_label).get_models():
+            if not model.__name__.startswith("Historical") and model.__name__ != "CaseParticipant":
+                assert model in admin.site._registry, model
+
+
+@pytest.mark.parametrize(("app_label", "model_name"), REGISTERED)
+def test_list_search_add_change_and_history_pages(admin_client, app_label, model_name):
+    record = FACTORIES[model_name]() if model_name in FACTORIES else None
+    changelist = reverse(f"admin:{app_label}_{model_name}_changelist")
+    assert admin_client.get(changelist).status_code == 200
+    assert admin_client.get(changelist, {"q": "zzz"}).status_code == 200
+    assert admin_client.get(reverse(f"admin:{app_label}_{model_name}_add")).status_code == 200
+    if record is not None:
+        assert admin_client.get(reverse(f"admin:{app_label}_{model_name}_change", args=[record.pk])).status_code == 200
+        assert admin_client.get(reverse(f"admin:{app_label}_{model_name}_history", args=[record.pk])).status_code == 200
+
+
+def test_a_case_is_entered_with_its_persons_and_detentions_from_one_page(admin_client):
+    person = factories.PersonFactory()
+    url = reverse("admin:cases_case_add")
+    prefixes = [f.formset.prefix for f in admin_client.get(url).context["inline_admin_formsets"]]
+    data = {
+        "title": "Qiao Jianjun: extradition request to Sweden",
+        "slug": "se-qiao-jianjun-2019",
+        "kind": "formal_extradition",
+        "requesting_state": "PRC",
+        "host_country": "SE",
+        "charge_category": "corruption",
+        "outcome": "refused",
+        "publication_status": "draft",
+        "visibility": "public",
+    }
+    for prefix in prefixes:
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    data.update({"participants-TOTAL_FORMS": 1, "participants-0-person": person.pk, "participants-0-role": "subject"})
+    data.update({
+        "detentions-TOTAL_FORMS": 1, "detentions-0-person": person.pk, "detentions-0-started_on": "2019-02-01",
+        "detentions-0-started_on_precision": "month", "detentions-0-place": "Stockholm",
+    })
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, [f.errors for f in response.context["inline_admin_formsets"]]
+    from cases.models import Case
+
+    case = Case.objects.get(slug="se-qiao-jianjun-2019")
+    assert list(case.persons.all()) == [person]
+    assert str(case.detentions.get().started) == "February 2019"
+
+
+def test_publish_action_records_history(admin_client):
+    case = factories.CaseFactory(publication_status="draft")
+    response = admin_client.post(
+        reverse("admin:cases_case_changelist"), {"action": "publish", "_selected_action": [case.pk]}
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.publication_status == "published"
+    assert case.history.first().publication_status == "published"

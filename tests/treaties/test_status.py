@@ -1,0 +1,92 @@
+"""The one definition of treaty status, in Python and in SQL, over all its branches."""
+
+import datetime
+
+import pytest
+
+from tests.factories import TreatyFactory
+from treaties.models import Treaty
+from treaties.status import TreatyStatus, treaty_status_on
+
+D = datetime.date
+SIGNED, APPROVED, IN_FORCE, SUSPENDED, TERMINATED = D(2005, 3, 1), D(2006, 1, 1), D(2008, 6, 1), D(2019, 7, 1), D(2021, 1, 1)
+
+# (dates the treaty has, the day asked about, the expected status)
+CASES = [
+    ({"signed_on": SIGNED}, D(2005, 2, 28), TreatyStatus.NOT_SIGNED),
+    ({"signed_on": SIGNED}, SIGNED, TreatyStatus.SIGNED),
+    ({"signed_on": SIGNED, "in_force_on": IN_FORCE}, D(2008, 5, 31), TreatyStatus.SIGNED),
+    ({"signed_on": SIGNED, "in_force_on": IN_FORCE}, IN_FORCE, TreatyStatus.IN_FORCE),
+    ({"signed_on": SIGNED, "in_force_on": IN_FORCE}, D(2030, 1, 1), TreatyStatus.IN_FORCE),
+    ({"signed_on": SIGNED, "in_force_on": IN_FORCE, "suspended_on": SUSPENDED}, D(2019, 6, 30), TreatyStatus.IN_FORCE),
+    ({"signed_on": SIGNED, "in_force_on": IN_FORCE, "suspended_on": SUSPENDED}, SUSPENDED, TreatyStatus.SUSPENDED),
+    (
+        {"signed_on": SIGNED, "in_force_on": IN_FORCE, "suspended_on": SUSPENDED, "terminated_on": TERMINATED},
+        TERMINATED,
+        TreatyStatus.TERMINATED,
+    ),
+    (
+        {"signed_on": SIGNED, "in_force_on": IN_FORCE, "suspended_on": SUSPENDED, "terminated_on": TERMINATED},
+        D(2020, 12, 31),
+        TreatyStatus.SUSPENDED,
+    ),
+    # Terminated without ever entering into force.
+    ({"signed_on": SIGNED, "terminated_on": TERMINATED}, D(2022, 1, 1), TreatyStatus.TERMINATED),
+    ({"signed_on": SIGNED, "terminated_on": TERMINATED}, D(2020, 1, 1), TreatyStatus.SIGNED),
+    # No known signature date: in force once it is, unknown before.
+    ({"in_force_on": IN_FORCE}, D(2009, 1, 1), TreatyStatus.IN_FORCE),
+    ({"in_force_on": IN_FORCE}, D(2007, 1, 1), TreatyStatus.UNKNOWN),
+    ({}, D(2022, 2, 1), TreatyStatus.UNKNOWN),
+]
+
+
+def as_kwargs(dates):
+    return {field: dates.get(field) for field in ("signed_on", "in_force_on", "suspended_on", "terminated_on")}
+
+
+@pytest.mark.parametrize(("dates", "on", "expected"), CASES)
+def test_status_function(dates, on, expected):
+    assert treaty_status_on(on, **as_kwargs(dates)) == expected
+
+
+@pytest.mark.django_db
+def test_database_expression_agrees_with_the_function_on_every_branch():
+    treaties = []
+    for index, (dates, _on, _expected) in enumerate(CASES):
+        fields = {"signed_on": None, "signed_on_precision": "", **dates}
+        for field, value in dates.items():
+            fields[f"{field}_precision"] = "day" if value else ""
+        treaties.append(TreatyFactory(title=f"Treaty {index}", **fields))
+    for dates, on, expected in CASES:
+        annotated = dict(Treaty.objects.with_status(on).values_list("pk", "status"))
+        for treaty in treaties:
+            assert annotated[treaty.pk] == treaty.status_on(on), (treaty.title, on)
+    # And the branches themselves, through the model.
+    for treaty, (_dates, on, expected) in zip(treaties, CASES, strict=True):
+        assert treaty.status_on(on) == expected
+
+
+@pytest.mark.django_db
+def test_in_force_and_signed_querysets_count_on_a_date():
+    TreatyFactory(signed_on=D(2000, 1, 1), in_force_on=D(2001, 1, 1), in_force_on_precision="day")
+    TreatyFactory(signed_on=D(2016, 10, 31))
+    TreatyFactory(signed_on=D(2023, 1, 1))
+    TreatyFactory(
+        signed_on=D(2000, 1, 1), in_force_on=D(2001, 1, 1), in_force_on_precision="day",
+        terminated_on=D(2021, 1, 1), terminated_on_precision="day",
+    )
+    on = D(2022, 2, 1)
+    assert Treaty.objects.in_force(on).count() == 1
+    assert Treaty.objects.signed_not_in_force(on).count() == 1
+    assert Treaty.objects.status_on(TreatyStatus.NOT_SIGNED, on).count() == 1
+    assert Treaty.objects.status_on(TreatyStatus.TERMINATED, on).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_step_known_only_to_the_year_counts_from_the_start_of_that_year():
+    treaty = TreatyFactory(signed_on=D(2009, 1, 1), signed_on_precision="year", in_force_on=D(2011, 6, 1),
+                           in_force_on_precision="year")
+    assert treaty.in_force_on == D(2011, 1, 1)
+    assert treaty.status_on(D(2011, 1, 1)) == TreatyStatus.IN_FORCE
+    assert treaty.status_on(D(2010, 12, 31)) == TreatyStatus.SIGNED
+    assert str(treaty.in_force) == "2011"

@@ -1,0 +1,137 @@
+"""Bilateral agreements between the PRC (or the Hong Kong SAR) and other countries."""
+
+import datetime
+
+from django.db import models
+from django.utils import timezone
+from django_countries.fields import CountryField
+
+from extraditions.choices import ChineseParty
+from extraditions.models import CitableModel, PublishableModel, VisibilityQuerySet
+from extraditions.partial_dates import (
+    PartialDateProperty,
+    date_order_constraint,
+    partial_date_constraint,
+    partial_date_fields,
+)
+
+from .status import TreatyStatus, treaty_status_expression, treaty_status_on
+
+
+class TreatyKind(models.TextChoices):
+    EXTRADITION = "extradition", "Extradition"
+    MUTUAL_LEGAL_ASSISTANCE = "mutual_legal_assistance", "Mutual legal assistance in criminal matters"
+    CONSULAR = "consular", "Consular agreement"
+    SENTENCED_PERSONS_TRANSFER = "sentenced_persons_transfer", "Transfer of sentenced persons"
+    LAW_ENFORCEMENT_COOPERATION = "law_enforcement_cooperation", "Law-enforcement or supervision cooperation"
+
+
+class TreatyQuerySet(VisibilityQuerySet):
+    def with_status(self, on: datetime.date | None = None):
+        """Annotate ``status`` as of ``on`` (default: today)."""
+        return self.annotate(status=treaty_status_expression(on or timezone.localdate()))
+
+    def status_on(self, status: str, on: datetime.date | None = None):
+        return self.with_status(on).filter(status=status)
+
+    def in_force(self, on: datetime.date | None = None):
+        return self.status_on(TreatyStatus.IN_FORCE, on)
+
+    def signed_not_in_force(self, on: datetime.date | None = None):
+        return self.status_on(TreatyStatus.SIGNED, on)
+
+
+# The steps that must come on or after signature.
+STEPS_AFTER_SIGNATURE = ("china_approved_on", "counterpart_ratified_on", "in_force_on", "suspended_on", "terminated_on")
+
+
+class Treaty(PublishableModel):
+    """A bilateral agreement and the dates of its steps. Its status is derived, never stored."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    kind = models.CharField(max_length=30, choices=TreatyKind.choices, db_index=True)
+    china_party = models.CharField(
+        "Chinese party", max_length=5, choices=ChineseParty.choices, default=ChineseParty.PRC
+    )
+    counterpart = CountryField(db_index=True)
+    title = models.CharField(max_length=500)
+
+    signed_on, signed_on_precision = partial_date_fields("signed")
+    china_approved_on, china_approved_on_precision = partial_date_fields(
+        "approved by China's legislature", help_text="Approval by the NPC Standing Committee."
+    )
+    counterpart_ratified_on, counterpart_ratified_on_precision = partial_date_fields("ratified by the counterpart")
+    in_force_on, in_force_on_precision = partial_date_fields("entered into force")
+    suspended_on, suspended_on_precision = partial_date_fields("suspended")
+    terminated_on, terminated_on_precision = partial_date_fields("terminated")
+
+    # Notable provisions; None means the text has not been checked.
+    simplified_procedure = models.BooleanField(null=True, blank=True, help_text="Simplified extradition procedure.")
+    death_penalty_refusal = models.BooleanField(null=True, blank=True, help_text="Refusal where death penalty applies.")
+    political_offence_exception = models.BooleanField(null=True, blank=True)
+    nationals_refusal = models.BooleanField(null=True, blank=True, help_text="Refusal to extradite own nationals.")
+    notes = models.TextField(blank=True, help_text="Uncertainties and disagreements between sources.")
+
+    signed = PartialDateProperty("signed_on")
+    china_approved = PartialDateProperty("china_approved_on")
+    counterpart_ratified = PartialDateProperty("counterpart_ratified_on")
+    in_force = PartialDateProperty("in_force_on")
+    suspended = PartialDateProperty("suspended_on")
+    terminated = PartialDateProperty("terminated_on")
+
+    objects = TreatyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "treaties"
+        ordering = ["counterpart", "kind", "signed_on"]
+        constraints = [
+            *(partial_date_constraint(field) for field in ("signed_on", *STEPS_AFTER_SIGNATURE)),
+            *(date_order_constraint("signed_on", field) for field in STEPS_AFTER_SIGNATURE),
+            date_order_constraint("in_force_on", "suspended_on"),
+            models.UniqueConstraint(
+                fields=["kind", "china_party", "counterpart", "title"], name="treaties_treaty_unique_title"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def status_on(self, on: datetime.date | None = None) -> TreatyStatus:
+        return treaty_status_on(
+            on or timezone.localdate(),
+            signed_on=self.signed_on,
+            in_force_on=self.in_force_on,
+            suspended_on=self.suspended_on,
+            terminated_on=self.terminated_on,
+        )
+
+    @property
+    def current_status(self) -> TreatyStatus:
+        return self.status_on()
+
+
+class TreatyStepKind(models.TextChoices):
+    PARLIAMENT_VOTE = "parliament_vote", "Parliament vote"
+    GAZETTE_PUBLICATION = "gazette_publication", "Publication in an official gazette"
+    EXCHANGE_OF_INSTRUMENTS = "exchange_of_instruments", "Exchange of instruments"
+    OTHER = "other", "Other"
+
+
+class TreatyStep(CitableModel):
+    """A further timeline entry that the treaty's own dates do not cover."""
+
+    treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE, related_name="steps")
+    occurred_on, occurred_on_precision = partial_date_fields("date", required=True)
+    kind = models.CharField(max_length=30, choices=TreatyStepKind.choices)
+    description = models.TextField(blank=True)
+
+    occurred = PartialDateProperty("occurred_on")
+
+    visibility_paths = ("treaty",)
+
+    class Meta:
+        ordering = ["treaty", "occurred_on"]
+        constraints = [partial_date_constraint("occurred_on")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}, {self.occurred}"

@@ -1,0 +1,67 @@
+"""A treaty's status on a given date, derived from the dates of its steps.
+
+This is the one definition of treaty status. :func:`treaty_status_on` decides it for one treaty
+in Python; :func:`treaty_status_expression` is the same rule as an SQL expression, so that
+querysets can filter and count by status. Tests hold the two to the same answers.
+
+A step counts from the first day of the period it is known to (a treaty "in force since 2011"
+counts as in force from 1 January 2011), which is how partial dates are stored.
+"""
+
+import datetime
+
+from django.db import models
+from django.db.models import Case, Q, Value, When
+
+
+class TreatyStatus(models.TextChoices):
+    NOT_SIGNED = "not_signed", "Not yet signed"
+    SIGNED = "signed", "Signed, awaiting ratification"
+    IN_FORCE = "in_force", "In force"
+    SUSPENDED = "suspended", "Suspended"
+    TERMINATED = "terminated", "Terminated"
+    UNKNOWN = "unknown", "Unknown"
+
+
+def _happened(step: datetime.date | None, on: datetime.date) -> bool:
+    return step is not None and step <= on
+
+
+def treaty_status_on(
+    on: datetime.date,
+    *,
+    signed_on: datetime.date | None,
+    in_force_on: datetime.date | None,
+    suspended_on: datetime.date | None = None,
+    terminated_on: datetime.date | None = None,
+) -> TreatyStatus:
+    """The status on ``on``: the latest step that had happened by then wins.
+
+    Termination outranks suspension, suspension outranks entry into force. A treaty with no
+    known signature date and no later step that had happened is "unknown" rather than "not yet
+    signed": we do not know that it was not signed.
+    """
+    if _happened(terminated_on, on):
+        return TreatyStatus.TERMINATED
+    if _happened(suspended_on, on):
+        return TreatyStatus.SUSPENDED
+    if _happened(in_force_on, on):
+        return TreatyStatus.IN_FORCE
+    if _happened(signed_on, on):
+        return TreatyStatus.SIGNED
+    if signed_on is None:
+        return TreatyStatus.UNKNOWN
+    return TreatyStatus.NOT_SIGNED
+
+
+def treaty_status_expression(on: datetime.date) -> Case:
+    """:func:`treaty_status_on` as a database expression over the Treaty columns."""
+    return Case(
+        When(terminated_on__lte=on, then=Value(TreatyStatus.TERMINATED.value)),
+        When(suspended_on__lte=on, then=Value(TreatyStatus.SUSPENDED.value)),
+        When(in_force_on__lte=on, then=Value(TreatyStatus.IN_FORCE.value)),
+        When(signed_on__lte=on, then=Value(TreatyStatus.SIGNED.value)),
+        When(Q(signed_on__isnull=True), then=Value(TreatyStatus.UNKNOWN.value)),
+        default=Value(TreatyStatus.NOT_SIGNED.value),
+        output_field=models.CharField(max_length=12),
+    )
