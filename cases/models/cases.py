@@ -189,10 +189,10 @@ class CaseEventKind(models.TextChoices):
 
 
 class CaseEvent(CitableModel):
-    """A dated entry in a case's timeline."""
+    """An entry in a case's timeline. Sources sometimes give the order of events but not their date."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    occurred_on, occurred_on_precision = partial_date_fields("date", required=True)
+    occurred_on, occurred_on_precision = partial_date_fields("date", help_text="Empty when the sources give no date.")
     kind = models.CharField(max_length=20, choices=CaseEventKind.choices)
     person = models.ForeignKey("Person", on_delete=models.PROTECT, null=True, blank=True, related_name="events")
     description = models.TextField(blank=True)
@@ -202,11 +202,11 @@ class CaseEvent(CitableModel):
     visibility_paths = ("case", "?person")
 
     class Meta:
-        ordering = ["case", "occurred_on"]
+        ordering = ["case", models.F("occurred_on").asc(nulls_last=True), "created_at"]
         constraints = [partial_date_constraint("occurred_on")]
 
     def __str__(self):
-        return f"{self.occurred}: {self.get_kind_display()}"
+        return f"{self.occurred or 'Undated'}: {self.get_kind_display()}"
 
 
 class LegalBasis(models.TextChoices):
