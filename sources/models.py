@@ -126,7 +126,10 @@ class FigureMetric(models.TextChoices):
     ACQUITTALS = "acquittals", "Acquittals"
     INTERPOL_REVIEWS = "interpol_reviews", "INTERPOL reviews"
     NOTICES_REJECTED = "notices_rejected", "Notices refused or cancelled"
-    TREATIES = "treaties", "Treaties"
+    TREATIES_IN_FORCE = "treaties_in_force", "Extradition treaties in force"
+    TREATIES_SIGNED_NOT_IN_FORCE = "treaties_signed_not_in_force", "Extradition treaties signed, not in force"
+    TREATIES_SIGNED = "treaties_signed", "Extradition treaties signed (in force or not)"
+    TREATIES_CONCLUDED = "treaties_concluded", "Extradition treaties concluded in a period"
     OTHER = "other", "Other"
 
 
