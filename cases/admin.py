@@ -256,8 +256,9 @@ class DiplomaticAssuranceAdmin(CitableAdmin):
 
 @admin.register(Breach)
 class BreachAdmin(CitableAdmin):
-    list_display = ("__str__", "kind", partial_date_column("occurred", "Date"), "by_whom", "treaty", "case", "person")
+    list_display = ("__str__", "kind", partial_date_column("occurred", "Date"), "by_whom", "treaty", "provision", "case",
+                    "person")
     list_filter = ("kind",)
     search_fields = ("description", "by_whom", "treaty__title", "case__title", "person__name")
-    autocomplete_fields = ("treaty", "assurance", "case", "person")
-    list_select_related = ("treaty", "case", "person")
+    autocomplete_fields = ("treaty", "assurance", "provision", "case", "person")
+    list_select_related = ("treaty", "provision", "case", "person")

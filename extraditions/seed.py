@@ -202,7 +202,7 @@ class SeedLoader:
         treaty = self.upsert(
             Treaty,
             {"slug": r["slug"]},
-            pick(r, "kind", "china_party", "counterpart", "title", "notes")
+            pick(r, "kind", "china_party", "counterpart", "counterpart_organisation", "title", "notes")
             | partials(r, "signed_on", "china_approved_on", "counterpart_ratified_on", "in_force_on",
                        "suspended_on", "terminated_on")
             | flags
@@ -316,7 +316,7 @@ class SeedLoader:
         ))
         # A breach inside a case that names no treaty breaks the case's (first) assurance.
         self.load_children(case, "breaches", r, cases.Breach, lambda b: (
-            self.breach_values(b) | {"case": case, "assurance": assurances[0] if assurances and not b.get("treaty") else None}
+            self.breach_values(b) | {"case": case, "assurance": assurances[0] if assurances and not (b.get("treaty") or b.get("provision")) else None}
         ))
 
     def load_children(self, case, key: str, record: dict, model, values_of) -> list:
@@ -331,7 +331,11 @@ class SeedLoader:
     def breach_values(self, b: dict) -> dict:
         return (
             pick(b, "kind", "by_whom", "description")
-            | {"treaty": self.get(Treaty, b.get("treaty")), "person": self.get(cases.Person, b.get("person"))}
+            | {
+                "treaty": self.get(Treaty, b.get("treaty")),
+                "provision": self.get(cases.LegalProvision, b.get("provision")),
+                "person": self.get(cases.Person, b.get("person")),
+            }
             | partials(b, "occurred_on")
         )
 

@@ -3,6 +3,7 @@
 import datetime
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django_countries.fields import CountryField
 
@@ -53,7 +54,10 @@ class Treaty(PublishableModel):
     china_party = models.CharField(
         "Chinese party", max_length=5, choices=ChineseParty.choices, default=ChineseParty.PRC
     )
-    counterpart = CountryField(db_index=True)
+    counterpart = CountryField(db_index=True, blank=True, help_text="The other state; blank for an organisation.")
+    counterpart_organisation = models.CharField(
+        max_length=200, blank=True, help_text="When the other party is an international organisation (e.g. UNODC)."
+    )
     title = models.CharField(max_length=500)
 
     signed_on, signed_on_precision = partial_date_fields("signed")
@@ -90,6 +94,11 @@ class Treaty(PublishableModel):
             date_order_constraint("in_force_on", "suspended_on"),
             models.UniqueConstraint(
                 fields=["kind", "china_party", "counterpart", "title"], name="treaties_treaty_unique_title"
+            ),
+            models.CheckConstraint(
+                condition=~Q(counterpart="") | ~Q(counterpart_organisation=""),
+                name="treaties_treaty_has_counterpart",
+                violation_error_message="A treaty needs a counterpart state or organisation.",
             ),
         ]
 

@@ -83,7 +83,7 @@ class BreachKind(models.TextChoices):
 
 
 class Breach(CitableModel):
-    """A breach of a treaty or an assurance: what, when, by whom."""
+    """A breach of a treaty, an assurance or a multilateral convention: what, when, by whom."""
 
     kind = models.CharField(max_length=30, choices=BreachKind.choices)
     occurred_on, occurred_on_precision = partial_date_fields("occurred")
@@ -93,6 +93,14 @@ class Breach(CitableModel):
     )
     assurance = models.ForeignKey(
         DiplomaticAssurance, on_delete=models.CASCADE, null=True, blank=True, related_name="breaches"
+    )
+    provision = models.ForeignKey(
+        "LegalProvision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="breaches",
+        help_text="For a multilateral convention with no bilateral treaty behind it (e.g. the Vienna Convention).",
     )
     case = models.ForeignKey("Case", on_delete=models.CASCADE, null=True, blank=True, related_name="breaches")
     person = models.ForeignKey("Person", on_delete=models.PROTECT, null=True, blank=True, related_name="breaches")
@@ -108,9 +116,9 @@ class Breach(CitableModel):
         constraints = [
             partial_date_constraint("occurred_on"),
             models.CheckConstraint(
-                condition=Q(treaty__isnull=False) | Q(assurance__isnull=False),
+                condition=Q(treaty__isnull=False) | Q(assurance__isnull=False) | Q(provision__isnull=False),
                 name="cases_breach_of_something",
-                violation_error_message="A breach is of a treaty or of an assurance.",
+                violation_error_message="A breach is of a treaty, an assurance or a legal provision.",
             ),
         ]
 

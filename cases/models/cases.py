@@ -23,6 +23,7 @@ class CaseKind(models.TextChoices):
     LURING = "luring", "Luring to a third country"
     OFF_SITE_PROSECUTION = "off_site_prosecution", "Off-site prosecution"
     INTERPOL_DETENTION = "interpol_detention", "Detention on an INTERPOL notice without a request"
+    UNKNOWN = "unknown", "Means not known"  # the sources say someone was pursued or returned, not how
 
 
 class ChargeCategory(models.TextChoices):
@@ -43,6 +44,7 @@ class CaseOutcome(models.TextChoices):
     EXTRADITED = "extradited", "Returned by extradition"
     DEPORTED = "deported", "Returned by deportation"
     RETURNED_INVOLUNTARILY = "returned_involuntarily", "Returned involuntarily"
+    RETURNED = "returned", "Returned, by means not known"
     RELEASED = "released", "Released"
     DIED_IN_CUSTODY = "died_in_custody", "Died in custody"
     THIRD_COUNTRY = "third_country", "Left for a third country"

@@ -35,7 +35,11 @@ class LegalProvision(BaseModel):
     instrument_name = models.CharField(
         max_length=200, blank=True, help_text="For national laws and other instruments: the law's name."
     )
-    article = models.CharField(max_length=40, help_text='"3", "19(2)", "Chapter 2 section 4".')
+    article = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text='"3", "19(2)", "Chapter 2 section 4". Blank when a ruling relies on the instrument as a whole.',
+    )
     title = models.CharField(max_length=200, blank=True)
     country = CountryField(blank=True, help_text="For a national law.")
 
@@ -54,7 +58,7 @@ class LegalProvision(BaseModel):
 
     def __str__(self):
         name = self.instrument_name or INSTRUMENT_SHORT_NAMES.get(self.instrument, self.get_instrument_display())
-        return f"{name} art. {self.article}"
+        return f"{name} art. {self.article}" if self.article else name
 
 
 class CourtLevel(models.TextChoices):

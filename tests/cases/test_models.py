@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from cases.models import (
     AliasKind,
     CancellationReason,
+    Instrument,
     LegalBasis,
     NoticeStatus,
     RequestDecision,
@@ -139,11 +140,14 @@ class TestAssurancesAndBreaches:
         assurance = DiplomaticAssuranceFactory(promises_fair_trial=True)
         assert assurance.promise_labels == ["no death penalty", "fair trial"]
 
-    def test_a_breach_is_of_a_treaty_or_an_assurance(self):
+    def test_a_breach_is_of_a_treaty_an_assurance_or_a_provision(self):
         refused(BreachFactory, treaty=None, assurance=None)
         assert BreachFactory(treaty=None, assurance=DiplomaticAssuranceFactory()).pk
+        assert BreachFactory(treaty=None, provision=LegalProvisionFactory(
+            slug="vccr-36", instrument=Instrument.OTHER, instrument_name="Vienna Convention on Consular Relations", article="36"
+        )).pk
 
     def test_model_validation_names_the_violated_rule(self):
         breach = BreachFactory.build(treaty=None, assurance=None)
-        with pytest.raises(ValidationError, match="A breach is of a treaty or of an assurance"):
+        with pytest.raises(ValidationError, match="A breach is of a treaty, an assurance or a legal provision"):
             breach.full_clean()
