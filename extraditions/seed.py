@@ -355,8 +355,8 @@ class SeedLoader:
             ReportedFigure,
             {"uid": seed_uid("figure", r["key"])},
             pick(r, "metric", "metric_detail", "scope_country", "scope_label", "unit", "qualifier", "notes")
-            | {"year_from": r.get("year_from"), "year_to": r.get("year_to"), "value": r["value"],
-               "value_high": r.get("value_high")}
+            | {"year_from": r.get("year_from"), "year_to": r.get("year_to"), "value": exact(r["value"]),
+               "value_high": exact(r.get("value_high"))}
             | partials(r, "as_of"),
         )
         self.sync_citations(figure, r.get("citations"))
@@ -372,6 +372,11 @@ class SeedLoader:
 def pick(record: dict, *names: str) -> dict:
     """The named fields of a record; a missing one is None, which stands for the model's default."""
     return {name: record.get(name) for name in names}
+
+
+def exact(number) -> Decimal | None:
+    """A YAML number as the decimal it was written as (YAML reads 99.96 as a binary float)."""
+    return None if number is None else Decimal(str(number))
 
 
 def partials(record: dict, *names: str) -> dict:
