@@ -10,9 +10,9 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 \
 	$$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV) python3.11 python3; do \
 	if $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; then echo $$p; break; fi; done)
 
-.PHONY: run test install migrate superuser check clean
+.PHONY: run test install migrate seed superuser check clean
 
-run: install migrate  ## Install, migrate and serve on http://127.0.0.1:8000
+run: install migrate seed  ## Install, migrate, load the seed data and serve on http://127.0.0.1:8000
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install  ## Run the whole test suite (DATABASE_URL picks the database; SQLite by default)
@@ -30,6 +30,9 @@ $(VENV)/.installed: pyproject.toml
 
 migrate: install
 	DEBUG=1 $(PY) manage.py migrate --no-input
+
+seed: migrate
+	DEBUG=1 $(PY) manage.py load_seed_data
 
 superuser: install  ## Create a staff account for the admin
 	DEBUG=1 $(PY) manage.py createsuperuser
