@@ -204,7 +204,7 @@ class SeedLoader:
             {"slug": r["slug"]},
             pick(r, "kind", "china_party", "counterpart", "counterpart_organisation", "title", "notes")
             | partials(r, "signed_on", "china_approved_on", "counterpart_ratified_on", "in_force_on",
-                       "suspended_on", "terminated_on")
+                       "known_in_force_on", "suspended_on", "terminated_on")
             | flags
             | {"uid": seed_uid("treaty", r["slug"])},
         )

@@ -40,12 +40,13 @@ class TreatyAdmin(PublishableAdmin):
     prepopulated_fields = {"slug": ("title",)}
     inlines = [TreatyStepInline, CitationInline]
     fieldsets = (
-        (None, {"fields": ("title", "slug", ("kind", "china_party", "counterpart"))}),
+        (None, {"fields": ("title", "slug", ("kind", "china_party", "counterpart", "counterpart_organisation"))}),
         ("Steps", {"fields": (
             ("signed_on", "signed_on_precision"),
             ("china_approved_on", "china_approved_on_precision"),
             ("counterpart_ratified_on", "counterpart_ratified_on_precision"),
             ("in_force_on", "in_force_on_precision"),
+            ("known_in_force_on", "known_in_force_on_precision"),
             ("suspended_on", "suspended_on_precision"),
             ("terminated_on", "terminated_on_precision"),
         )}),

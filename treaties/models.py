@@ -43,7 +43,9 @@ class TreatyQuerySet(VisibilityQuerySet):
 
 
 # The steps that must come on or after signature.
-STEPS_AFTER_SIGNATURE = ("china_approved_on", "counterpart_ratified_on", "in_force_on", "suspended_on", "terminated_on")
+STEPS_AFTER_SIGNATURE = (
+    "china_approved_on", "counterpart_ratified_on", "in_force_on", "known_in_force_on", "suspended_on", "terminated_on"
+)
 
 
 class Treaty(PublishableModel):
@@ -66,6 +68,12 @@ class Treaty(PublishableModel):
     )
     counterpart_ratified_on, counterpart_ratified_on_precision = partial_date_fields("ratified by the counterpart")
     in_force_on, in_force_on_precision = partial_date_fields("entered into force")
+    # Many sources say a treaty is in force (an official list of 2018, a court applying it) without
+    # saying since when: that evidence counts from its date, and before it the status is unknown.
+    known_in_force_on, known_in_force_on_precision = partial_date_fields(
+        "known to be in force on",
+        help_text="When the date of entry into force is unknown: the date of a source showing the treaty in force.",
+    )
     suspended_on, suspended_on_precision = partial_date_fields("suspended")
     terminated_on, terminated_on_precision = partial_date_fields("terminated")
 
@@ -80,6 +88,7 @@ class Treaty(PublishableModel):
     china_approved = PartialDateProperty("china_approved_on")
     counterpart_ratified = PartialDateProperty("counterpart_ratified_on")
     in_force = PartialDateProperty("in_force_on")
+    known_in_force = PartialDateProperty("known_in_force_on")
     suspended = PartialDateProperty("suspended_on")
     terminated = PartialDateProperty("terminated_on")
 
@@ -92,6 +101,7 @@ class Treaty(PublishableModel):
             *(partial_date_constraint(field) for field in ("signed_on", *STEPS_AFTER_SIGNATURE)),
             *(date_order_constraint("signed_on", field) for field in STEPS_AFTER_SIGNATURE),
             date_order_constraint("in_force_on", "suspended_on"),
+            date_order_constraint("in_force_on", "known_in_force_on"),
             models.UniqueConstraint(
                 fields=["kind", "china_party", "counterpart", "title"], name="treaties_treaty_unique_title"
             ),
@@ -110,6 +120,7 @@ class Treaty(PublishableModel):
             on or timezone.localdate(),
             signed_on=self.signed_on,
             in_force_on=self.in_force_on,
+            known_in_force_on=self.known_in_force_on,
             suspended_on=self.suspended_on,
             terminated_on=self.terminated_on,
         )

@@ -32,12 +32,15 @@ def treaty_status_on(
     *,
     signed_on: datetime.date | None,
     in_force_on: datetime.date | None,
+    known_in_force_on: datetime.date | None = None,
     suspended_on: datetime.date | None = None,
     terminated_on: datetime.date | None = None,
 ) -> TreatyStatus:
     """The status on ``on``: the latest step that had happened by then wins.
 
-    Termination outranks suspension, suspension outranks entry into force. A treaty with no
+    Termination outranks suspension, suspension outranks entry into force. A treaty that a source
+    shows in force on ``known_in_force_on`` without the date it entered into force is in force from
+    that date and of unknown status between its signature and then. A treaty with no
     known signature date and no later step that had happened is "unknown" rather than "not yet
     signed": we do not know that it was not signed.
     """
@@ -45,13 +48,13 @@ def treaty_status_on(
         return TreatyStatus.TERMINATED
     if _happened(suspended_on, on):
         return TreatyStatus.SUSPENDED
-    if _happened(in_force_on, on):
+    if _happened(in_force_on, on) or _happened(known_in_force_on, on):
         return TreatyStatus.IN_FORCE
-    if _happened(signed_on, on):
-        return TreatyStatus.SIGNED
-    if signed_on is None:
-        return TreatyStatus.UNKNOWN
-    return TreatyStatus.NOT_SIGNED
+    if signed_on is not None and on < signed_on:
+        return TreatyStatus.NOT_SIGNED
+    if signed_on is None or (in_force_on is None and known_in_force_on is not None):
+        return TreatyStatus.UNKNOWN  # e.g. in force by a later date, since a date we do not know
+    return TreatyStatus.SIGNED
 
 
 def treaty_status_expression(on: datetime.date) -> Case:
@@ -59,9 +62,12 @@ def treaty_status_expression(on: datetime.date) -> Case:
     return Case(
         When(terminated_on__lte=on, then=Value(TreatyStatus.TERMINATED.value)),
         When(suspended_on__lte=on, then=Value(TreatyStatus.SUSPENDED.value)),
-        When(in_force_on__lte=on, then=Value(TreatyStatus.IN_FORCE.value)),
-        When(signed_on__lte=on, then=Value(TreatyStatus.SIGNED.value)),
-        When(Q(signed_on__isnull=True), then=Value(TreatyStatus.UNKNOWN.value)),
-        default=Value(TreatyStatus.NOT_SIGNED.value),
+        When(Q(in_force_on__lte=on) | Q(known_in_force_on__lte=on), then=Value(TreatyStatus.IN_FORCE.value)),
+        When(signed_on__gt=on, then=Value(TreatyStatus.NOT_SIGNED.value)),
+        When(
+            Q(signed_on__isnull=True) | Q(in_force_on__isnull=True, known_in_force_on__isnull=False),
+            then=Value(TreatyStatus.UNKNOWN.value),
+        ),
+        default=Value(TreatyStatus.SIGNED.value),
         output_field=models.CharField(max_length=12),
     )

@@ -37,11 +37,22 @@ CASES = [
     ({"in_force_on": IN_FORCE}, D(2009, 1, 1), TreatyStatus.IN_FORCE),
     ({"in_force_on": IN_FORCE}, D(2007, 1, 1), TreatyStatus.UNKNOWN),
     ({}, D(2022, 2, 1), TreatyStatus.UNKNOWN),
+    # A source shows it in force on a date, not since when: in force from then, unknown between.
+    ({"signed_on": SIGNED, "known_in_force_on": IN_FORCE}, D(2005, 2, 28), TreatyStatus.NOT_SIGNED),
+    ({"signed_on": SIGNED, "known_in_force_on": IN_FORCE}, D(2007, 1, 1), TreatyStatus.UNKNOWN),
+    ({"signed_on": SIGNED, "known_in_force_on": IN_FORCE}, IN_FORCE, TreatyStatus.IN_FORCE),
+    ({"known_in_force_on": IN_FORCE}, D(2007, 1, 1), TreatyStatus.UNKNOWN),
+    ({"signed_on": SIGNED, "known_in_force_on": IN_FORCE, "suspended_on": SUSPENDED}, SUSPENDED,
+     TreatyStatus.SUSPENDED),
+    # The evidence adds nothing once the date of entry into force is known.
+    ({"signed_on": SIGNED, "in_force_on": APPROVED, "known_in_force_on": IN_FORCE}, D(2007, 1, 1),
+     TreatyStatus.IN_FORCE),
 ]
 
 
 def as_kwargs(dates):
-    return {field: dates.get(field) for field in ("signed_on", "in_force_on", "suspended_on", "terminated_on")}
+    fields = ("signed_on", "in_force_on", "known_in_force_on", "suspended_on", "terminated_on")
+    return {field: dates.get(field) for field in fields}
 
 
 @pytest.mark.parametrize(("dates", "on", "expected"), CASES)
