@@ -1,0 +1,106 @@
+"""The real seed dataset (fixtures/seed/): it loads, it is cited, and its figures are the documented ones."""
+
+import datetime
+import unicodedata
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from cases.models import Alias, Person
+from extraditions.models import CitableModel, PublishableModel
+from extraditions.seed import SEED_DIR
+from extraditions.stats import headline_figures
+from sources.models import Citation
+from treaties.models import Treaty, TreatyKind
+
+REPORT_DATE = datetime.date(2022, 2, 1)
+
+# What the February 2022 report states, and what the dataset computes for the same date.
+# docs/data.md ("Headline figures") explains each difference; change both together.
+STATED = {"in_force": 43, "signed_not_in_force": 14, "europe_signed": 15, "europe_in_force": 12}
+COMPUTED = {"in_force": 33, "signed_not_in_force": 15, "europe_signed": 14, "europe_in_force": 12}
+# Treaties signed by the report's date, whatever their status then: the report's 43 + 14.
+SIGNED_BY_REPORT_DATE = 57
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("load_seed_data", stdout=open("/dev/null", "w"))
+
+
+def all_counts():
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label in {"sources", "treaties", "cases"} and not model.__name__.startswith("Historical")
+    }
+
+
+@pytest.mark.django_db
+def test_the_seed_files_exist():
+    for name in ("sources", "provisions", "treaties", "agreements", "persons", "cases", "notices", "figures",
+                 "breaches"):
+        assert (SEED_DIR / f"{name}.yaml").exists(), name
+
+
+@pytest.mark.django_db
+def test_loads_into_an_empty_database_and_twice_without_duplicates():
+    call_command("load_seed_data", stdout=open("/dev/null", "w"))
+    first = all_counts()
+    assert first["cases.Person"] > 0 and first["cases.Case"] > 0 and first["treaties.Treaty"] > 0
+    call_command("load_seed_data", stdout=open("/dev/null", "w"))
+    assert all_counts() == first
+
+
+@pytest.mark.django_db
+def test_every_public_record_has_a_citation(seeded):
+    uncited = []
+    for model in apps.get_models():
+        if issubclass(model, CitableModel) and model._meta.app_label != "sources" or model.__name__ == "ReportedFigure":
+            queryset = model.objects.public() if issubclass(model, PublishableModel) else model.objects.all()
+            uncited += [f"{model.__name__} {obj}" for obj in queryset.filter(citations__isnull=True)]
+    assert uncited == []
+
+
+@pytest.mark.django_db
+def test_every_citation_says_where_in_the_source(seeded):
+    assert list(Citation.objects.filter(locator="").values_list("source__slug", flat=True)) == []
+
+
+def normalised(name: str) -> str:
+    return unicodedata.normalize("NFKC", name).casefold().strip()
+
+
+@pytest.mark.django_db
+def test_no_two_persons_share_a_name_or_alias(seeded):
+    owners = {}
+    clashes = []
+    names = [(p.pk, p.name) for p in Person.objects.all()]
+    names += [(p.pk, p.name_original) for p in Person.objects.exclude(name_original="")]
+    names += list(Alias.objects.values_list("person_id", "name"))
+    for person_id, name in names:
+        key = normalised(name)
+        if owners.setdefault(key, person_id) != person_id:
+            clashes.append(name)
+    assert clashes == []
+
+
+@pytest.mark.django_db
+def test_headline_figures_at_the_report_date_are_the_documented_ones(seeded):
+    treaties = headline_figures(REPORT_DATE)["treaties"]
+    computed = {
+        "in_force": treaties["in_force"],
+        "signed_not_in_force": treaties["signed_not_in_force"],
+        "europe_signed": treaties["europe"]["signed"],
+        "europe_in_force": treaties["europe"]["in_force"],
+    }
+    assert computed == COMPUTED
+    signed_by_then = Treaty.objects.filter(kind=TreatyKind.EXTRADITION).exclude(signed_on__gt=REPORT_DATE)
+    assert signed_by_then.count() == SIGNED_BY_REPORT_DATE
+    stated_europe = {(f["metric"], f["scope"]): f["value"] for f in treaties["stated_by_sources"]}
+    assert (stated_europe[("treaties_signed", "Europe")], stated_europe[("treaties_in_force", "Europe")]) == (
+        STATED["europe_signed"], STATED["europe_in_force"])
+    stated = {(f["metric"], f["scope"]): f["value"] for f in treaties["stated_by_sources"]}
+    assert stated[("treaties_in_force", "worldwide")] == STATED["in_force"]
+    assert stated[("treaties_signed_not_in_force", "worldwide")] == STATED["signed_not_in_force"]
