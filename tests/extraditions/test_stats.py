@@ -80,6 +80,7 @@ def test_report_command_prints_tables_and_json(records):
     out = StringIO()
     call_command("report", on="2022-02-01", stdout=out)
     assert "in force:                    3" in out.getvalue()
+    assert "status unknown on the date:  " in out.getvalue()
     assert "stated: treaties_in_force (worldwide, 2022-02) = 43" in out.getvalue()
     out = StringIO()
     call_command("report", on="2022-02-01", json=True, stdout=out)

@@ -34,6 +34,7 @@ class Command(BaseCommand):
         out("PRC extradition treaties")
         out(f"  in force:                    {treaties['in_force']}")
         out(f"  signed, not yet in force:    {treaties['signed_not_in_force']}")
+        out(f"  status unknown on the date:  {treaties['by_status']['unknown']}")
         out(f"  Europe: signed {treaties['europe']['signed']}, in force {treaties['europe']['in_force']}")
         for figure in treaties["stated_by_sources"]:
             out(f"  stated: {figure['metric']} ({figure['scope']}, {figure['as_of']}) = {figure['value']}"
