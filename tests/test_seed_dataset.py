@@ -20,7 +20,9 @@ REPORT_DATE = datetime.date(2022, 2, 1)
 # docs/data.md ("Headline figures") explains each difference; change both together.
 STATED = {"in_force": 43, "signed_not_in_force": 14, "europe_signed": 15, "europe_in_force": 12}
 COMPUTED = {"in_force": 33, "signed_not_in_force": 15, "europe_signed": 14, "europe_in_force": 12}
-# Treaties signed by the report's date, whatever their status then: the report's 43 + 14.
+# Treaties not signed after the report's date, whatever their status then: the report's 43 + 14.
+# Treaties whose signing date no source gives count here too (Panama's may have been signed
+# after the date: its notes say so); Serbia's (2024) does not.
 SIGNED_BY_REPORT_DATE = 57
 
 
