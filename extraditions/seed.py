@@ -314,9 +314,13 @@ class SeedLoader:
                "assessed_by": self.get(cases.CourtRuling, a.get("assessed_by"))}
             | partials(a, "given_on")
         ))
-        # A breach inside a case that names no treaty breaks the case's (first) assurance.
+        # A breach inside a case that names neither a treaty nor a provision breaks the case's
+        # (first) assurance.
+        def breaks_assurance(b: dict):
+            return assurances[0] if assurances and not (b.get("treaty") or b.get("provision")) else None
+
         self.load_children(case, "breaches", r, cases.Breach, lambda b: (
-            self.breach_values(b) | {"case": case, "assurance": assurances[0] if assurances and not (b.get("treaty") or b.get("provision")) else None}
+            self.breach_values(b) | {"case": case, "assurance": breaks_assurance(b)}
         ))
 
     def load_children(self, case, key: str, record: dict, model, values_of) -> list:
