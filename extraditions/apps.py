@@ -6,3 +6,6 @@ class ExtraditionsConfig(AppConfig):
 
     name = "extraditions"
     verbose_name = "Extraditions tracker"
+
+    def ready(self):
+        from .api import schema  # noqa: F401  (registers the API's schema extensions)

@@ -47,19 +47,27 @@ class VisibilityQuerySet(models.QuerySet):
         return self.all() if can_see_unpublished(user) else self.public()
 
 
-def public_q(model) -> Q:
+def public_q(model, prefix: str = "") -> Q:
+    """The condition for ``model``'s records the public may see; ``prefix`` reaches them through a relation."""
     condition = Q()
     for path in model.visibility_paths:
         optional = path.startswith("?")
-        path = path.lstrip("?")
-        prefix = f"{path}__" if path else ""
+        path = "__".join(part for part in (prefix, path.lstrip("?")) if part)
+        lookup = f"{path}__" if path else ""
         published = Q(
             **{
-                f"{prefix}publication_status": PublicationStatus.PUBLISHED,
-                f"{prefix}visibility": Visibility.PUBLIC,
+                f"{lookup}publication_status": PublicationStatus.PUBLISHED,
+                f"{lookup}visibility": Visibility.PUBLIC,
             }
         )
         condition &= (Q(**{f"{path}__isnull": True}) | published) if optional else published
+    # A model may hide more from the public than its publication status says (e.g. the other names
+    # of a pseudonymous person). Such a condition is written from the model itself.
+    extra = getattr(model, "public_condition", None)
+    if extra is not None:
+        if prefix:
+            raise ValueError(f"{model.__name__}.public_condition cannot be reached through a relation")
+        condition &= extra
     return condition
 
 
@@ -121,6 +129,8 @@ class PublishableModel(CitableModel):
 
     class Meta:
         abstract = True
+        # "publish" covers publishing, unpublishing and restricting: an editor's job, not a researcher's.
+        default_permissions = ("add", "change", "delete", "view", "publish")
 
     @property
     def is_public(self) -> bool:

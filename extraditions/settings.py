@@ -46,7 +46,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_countries",
     "simple_history",
     "extraditions",
@@ -57,6 +60,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # ETag on every answer and 304 Not Modified for conditional GETs (If-None-Match, If-Modified-Since).
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -122,7 +127,74 @@ COUNTRIES_FIRST_REPEAT = True
 SIMPLE_HISTORY_REVERT_DISABLED = False
 
 REST_FRAMEWORK = {
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # Token first, so that a request without credentials is told how to authenticate (401).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["extraditions.api.permissions.RecordPermission"],
+    "DEFAULT_THROTTLE_CLASSES": ["extraditions.api.throttling.AnonymousRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "extraditions.api.errors.problem_exception_handler",
+    "URL_FORMAT_OVERRIDE": "format",
+}
+
+# Requests per client address for anonymous users of the API; empty turns the limit off.
+API_ANONYMOUS_RATE = os.environ.get("API_ANONYMOUS_RATE", "120/minute")
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Extraditions tracker API",
+    "DESCRIPTION": (
+        "Returns to the People's Republic of China: persons, cases, extradition requests, detentions, "
+        "INTERPOL notices, court rulings, diplomatic assurances, treaties and the sources behind every fact. "
+        "Read-only for the public; staff write with a token. See docs/api.md for examples."
+    ),
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # The docs pages use their own copy of Swagger UI and ReDoc: nothing is loaded from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Each choice set under its own name: many fields are called "kind" or "status".
+    "ENUM_NAME_OVERRIDES": {
+        "CountryEnum": "extraditions.api.schema.country_choices",
+        "ChinesePartyEnum": "extraditions.choices.ChineseParty",
+        "PublicationStatusEnum": "extraditions.models.PublicationStatus",
+        "VisibilityEnum": "extraditions.models.Visibility",
+        "DatePrecisionEnum": "extraditions.partial_dates.DatePrecision",
+        "AssuranceComplianceEnum": "cases.models.assurances.AssuranceCompliance",
+        "BreachKindEnum": "cases.models.assurances.BreachKind",
+        "CaseKindEnum": "cases.models.cases.CaseKind",
+        "ChargeCategoryEnum": "cases.models.cases.ChargeCategory",
+        "CaseOutcomeEnum": "cases.models.cases.CaseOutcome",
+        "AftermathEnum": "cases.models.cases.Aftermath",
+        "ParticipantRoleEnum": "cases.models.cases.ParticipantRole",
+        "CaseEventKindEnum": "cases.models.cases.CaseEventKind",
+        "LegalBasisEnum": "cases.models.cases.LegalBasis",
+        "RequestDecisionEnum": "cases.models.cases.RequestDecision",
+        "NoticeKindEnum": "cases.models.interpol.NoticeKind",
+        "NoticeStatusEnum": "cases.models.interpol.NoticeStatus",
+        "CancellationReasonEnum": "cases.models.interpol.CancellationReason",
+        "ScriptEnum": "cases.models.persons.Script",
+        "AsylumStatusEnum": "cases.models.persons.AsylumStatus",
+        "CurrentSituationEnum": "cases.models.persons.CurrentSituation",
+        "AliasKindEnum": "cases.models.persons.AliasKind",
+        "InstrumentEnum": "cases.models.rulings.Instrument",
+        "CourtLevelEnum": "cases.models.rulings.CourtLevel",
+        "RulingDecisionEnum": "cases.models.rulings.RulingDecision",
+        "AssuranceAssessmentEnum": "cases.models.rulings.AssuranceAssessment",
+        "TreatyKindEnum": "treaties.models.TreatyKind",
+        "TreatyStepKindEnum": "treaties.models.TreatyStepKind",
+        "TreatyStatusEnum": "treaties.status.TreatyStatus",
+        "SourceKindEnum": "sources.models.SourceKind",
+        "LocatorKindEnum": "sources.models.LocatorKind",
+        "FigureMetricEnum": "sources.models.FigureMetric",
+        "FigureUnitEnum": "sources.models.FigureUnit",
+        "FigureQualifierEnum": "sources.models.FigureQualifier",
+    },
 }
 
 LOGGING = {

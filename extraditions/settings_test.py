@@ -10,3 +10,6 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 from .settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Tests call the API far faster than a person would; the rate limit has its own test.
+API_ANONYMOUS_RATE = None

@@ -1,10 +1,16 @@
 """Root URLs."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import TemplateView
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("extraditions.api.urls")),
+    path("api-auth/", include("rest_framework.urls")),
 ]
+
+# Under /api/ these answer in the API's error format; elsewhere, as web pages.
+handler404 = "extraditions.api.errors.not_found"
+handler500 = "extraditions.api.errors.server_error"

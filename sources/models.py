@@ -2,6 +2,7 @@
 
 import hashlib
 
+from django.apps import apps
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -10,7 +11,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django_countries.fields import CountryField
 
-from extraditions.models import BaseModel, PublishableModel
+from extraditions.models import BaseModel, CitableModel, PublishableModel, VisibilityQuerySet, public_q
 from extraditions.partial_dates import (
     PartialDateProperty,
     partial_date_constraint,
@@ -49,7 +50,7 @@ class Source(PublishableModel):
 
     published = PartialDateProperty("published_on")
 
-    class Meta:
+    class Meta(PublishableModel.Meta):
         ordering = ["-published_on", "title"]
         constraints = [
             partial_date_constraint("published_on"),
@@ -88,6 +89,21 @@ class LocatorKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class CitationQuerySet(VisibilityQuerySet):
+    def public(self):
+        """Citations of a public source for a record the public may see."""
+        return self.filter(public_q(Source, prefix="source"), self.public_records_q())
+
+    @staticmethod
+    def public_records_q() -> Q:
+        citable = [model for model in apps.get_models() if issubclass(model, CitableModel)]
+        content_types = ContentType.objects.get_for_models(*citable)
+        condition = Q(pk__in=[])
+        for model in citable:
+            condition |= Q(content_type=content_types[model], object_id__in=model.objects.public().values("pk"))
+        return condition
+
+
 class Citation(BaseModel):
     """Ties a source to any record, with where in the source the fact is found."""
 
@@ -100,6 +116,8 @@ class Citation(BaseModel):
     )
     locator_kind = models.CharField(max_length=10, choices=LocatorKind.choices, blank=True)
     note = models.TextField(blank=True)
+
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["source__title", "locator"]
@@ -174,7 +192,7 @@ class ReportedFigure(PublishableModel):
 
     as_of_date = PartialDateProperty("as_of")
 
-    class Meta:
+    class Meta(PublishableModel.Meta):
         ordering = ["metric", "year_from", "as_of"]
         constraints = [
             partial_date_constraint("as_of"),

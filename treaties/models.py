@@ -94,7 +94,7 @@ class Treaty(PublishableModel):
 
     objects = TreatyQuerySet.as_manager()
 
-    class Meta:
+    class Meta(PublishableModel.Meta):
         verbose_name_plural = "treaties"
         ordering = ["counterpart", "kind", "signed_on"]
         constraints = [

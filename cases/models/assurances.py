@@ -108,7 +108,7 @@ class Breach(CitableModel):
 
     occurred = PartialDateProperty("occurred_on")
 
-    visibility_paths = ("?case", "?person")
+    visibility_paths = ("?case", "?person", "?treaty")
 
     class Meta:
         verbose_name_plural = "breaches"

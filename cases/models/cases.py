@@ -89,7 +89,7 @@ class Case(PublishableModel):
 
     started = PartialDateProperty("started_on")
 
-    class Meta:
+    class Meta(PublishableModel.Meta):
         ordering = ["-started_on", "title"]
         constraints = [
             partial_date_constraint("started_on"),
@@ -159,7 +159,9 @@ class Detention(CitableModel):
         ]
 
     def __str__(self):
-        return f"{self.person or 'Detention'}: {self.started or '?'} – {self.ended or 'ongoing'}"
+        # The name only: a pseudonymous person's other names never go into a label.
+        who = self.person.name if self.person_id else "Detention"
+        return f"{who}: {self.started or '?'} – {self.ended or 'ongoing'}"
 
     @property
     def is_ongoing(self) -> bool:

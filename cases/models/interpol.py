@@ -55,7 +55,7 @@ class InterpolNotice(PublishableModel):
 
     visibility_paths = ("", "?subject")
 
-    class Meta:
+    class Meta(PublishableModel.Meta):
         verbose_name = "INTERPOL notice"
         ordering = ["-issued_on"]
         constraints = [

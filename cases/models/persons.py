@@ -82,7 +82,7 @@ class Person(PublishableModel):
 
     asylum_since_date = PartialDateProperty("asylum_since")
 
-    class Meta:
+    class Meta(PublishableModel.Meta):
         ordering = ["name"]
         constraints = [
             partial_date_constraint("asylum_since"),
@@ -118,6 +118,8 @@ class Alias(BaseModel):
     note = models.CharField(max_length=300, blank=True, help_text="Where the spelling is used, e.g. page.")
 
     visibility_paths = ("person",)
+    # A pseudonym protects the person: the public never sees their other names.
+    public_condition = Q(person__is_pseudonym=False) | Q(kind=AliasKind.PSEUDONYM)
 
     class Meta:
         verbose_name_plural = "aliases"

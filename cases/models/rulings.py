@@ -115,7 +115,7 @@ class CourtRuling(PublishableModel):
 
     visibility_paths = ("", "case")
 
-    class Meta:
+    class Meta(PublishableModel.Meta):
         ordering = ["-decided_on", "court"]
         constraints = [
             partial_date_constraint("decided_on"),

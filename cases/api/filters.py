@@ -1,0 +1,215 @@
+"""Filters for persons, cases and what happens in them."""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q
+
+from cases import models as m
+from extraditions.api.filters import ChoiceFilter, CountryCodeFilter, RecordFilterSet, StableIdFilter, choice, date_range
+
+
+class HasRedNoticeFilter(django_filters.BooleanFilter):
+    """Whether a Red Notice the user may see is linked (``notice_link`` names the link from a notice)."""
+
+    def __init__(self, *args, notice_link: str, **kwargs):
+        self.notice_link = notice_link
+        kwargs.setdefault("help_text", "true: with a Red Notice; false: without one.")
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        notices = m.InterpolNotice.objects.visible_to(self.parent.user).filter(
+            kind=m.NoticeKind.RED_NOTICE, **{self.notice_link: OuterRef("pk")}
+        )
+        return qs.filter(Exists(notices) if value else ~Exists(notices))
+
+
+class AffiliationFilterSet(RecordFilterSet):
+    class Meta:
+        model = m.Affiliation
+        fields = []
+
+
+class PersonFilterSet(RecordFilterSet):
+    citizenship = CountryCodeFilter(field_name="citizenships", contains=True)
+    affiliation = StableIdFilter(field_name="affiliations__slug", help_text="Group or affiliation, e.g. uyghur.")
+    current_situation = choice(m.Person, "current_situation")
+    asylum_status = choice(m.Person, "asylum_status")
+    asylum_country = CountryCodeFilter(field_name="asylum_country")
+    is_pseudonym = django_filters.BooleanFilter()
+    is_unnamed = django_filters.BooleanFilter()
+    case = StableIdFilter(field_name="cases__slug")
+    host_country = CountryCodeFilter(field_name="cases__host_country", help_text="Country where a case took place.")
+    case_kind = choice(m.Person, "cases__kind")
+    has_red_notice = HasRedNoticeFilter(notice_link="subject")
+
+    class Meta:
+        model = m.Person
+        fields = []
+
+
+class AliasFilterSet(RecordFilterSet):
+    person = StableIdFilter(field_name="person__slug")
+    script = choice(m.Alias, "script")
+    kind = choice(m.Alias, "kind")
+
+    class Meta:
+        model = m.Alias
+        fields = []
+
+
+class CaseFilterSet(RecordFilterSet):
+    kind = choice(m.Case, "kind")
+    outcome = choice(m.Case, "outcome")
+    host_country = CountryCodeFilter(field_name="host_country")
+    requesting_state = choice(m.Case, "requesting_state")
+    charge_category = choice(m.Case, "charge_category")
+    aftermath = choice(m.Case, "aftermath")
+    person = StableIdFilter(field_name="persons__slug")
+    citizenship = CountryCodeFilter(field_name="persons__citizenships", contains=True, help_text="Citizenship of a person in the case.")
+    affiliation = StableIdFilter(field_name="persons__affiliations__slug", help_text="Group or affiliation of a person in the case.")
+    treaty = StableIdFilter(field_name="treaty__slug")
+    has_red_notice = HasRedNoticeFilter(notice_link="cases")
+    started_after, started_before = date_range("started_on")
+
+    class Meta:
+        model = m.Case
+        fields = []
+
+
+class CaseParticipantFilterSet(RecordFilterSet):
+    case = StableIdFilter(field_name="case__slug")
+    person = StableIdFilter(field_name="person__slug")
+    role = choice(m.CaseParticipant, "role")
+
+    class Meta:
+        model = m.CaseParticipant
+        fields = []
+
+
+class CaseChildFilterSet(RecordFilterSet):
+    """Filters for records inside a case: by the case, its country and its kind."""
+
+    case = StableIdFilter(field_name="case__slug")
+    host_country = CountryCodeFilter(field_name="case__host_country", help_text="The case's host country.")
+    case_kind = ChoiceFilter(field_name="case__kind", choices=m.CaseKind.choices, help_text="The case's kind; one or more.")
+
+
+class DetentionFilterSet(CaseChildFilterSet):
+    person = StableIdFilter(field_name="person__slug")
+    ongoing = django_filters.BooleanFilter(field_name="ended_on", lookup_expr="isnull", help_text="true: still detained.")
+    interpol_related = django_filters.BooleanFilter(
+        method="filter_interpol_related", help_text="true: in a case with an INTERPOL notice or an INTERPOL detention."
+    )
+    started_after, started_before = date_range("started_on")
+    ended_after, ended_before = date_range("ended_on")
+
+    class Meta:
+        model = m.Detention
+        fields = []
+
+    def filter_interpol_related(self, qs, name, value):
+        notices = m.InterpolNotice.objects.visible_to(self.user).filter(cases=OuterRef("case"))
+        related = Exists(notices) | Q(case__kind=m.CaseKind.INTERPOL_DETENTION)
+        return qs.filter(related) if value else qs.exclude(related)
+
+
+class CaseEventFilterSet(CaseChildFilterSet):
+    kind = choice(m.CaseEvent, "kind")
+    person = StableIdFilter(field_name="person__slug")
+    occurred_after, occurred_before = date_range("occurred_on")
+
+    class Meta:
+        model = m.CaseEvent
+        fields = []
+
+
+class ExtraditionRequestFilterSet(CaseChildFilterSet):
+    legal_basis = choice(m.ExtraditionRequest, "legal_basis")
+    decision = choice(m.ExtraditionRequest, "decision")
+    treaty = StableIdFilter(field_name="treaty__slug")
+    requested_after, requested_before = date_range("requested_on")
+    decided_after, decided_before = date_range("decided_on")
+
+    class Meta:
+        model = m.ExtraditionRequest
+        fields = []
+
+
+class InterpolNoticeFilterSet(RecordFilterSet):
+    kind = choice(m.InterpolNotice, "kind")
+    status = choice(m.InterpolNotice, "status")
+    cancellation_reason = choice(m.InterpolNotice, "cancellation_reason")
+    requesting_bureau = choice(m.InterpolNotice, "requesting_bureau")
+    is_public = django_filters.BooleanFilter(help_text="Published by INTERPOL.")
+    subject = StableIdFilter(field_name="subject__slug")
+    case = StableIdFilter(field_name="cases__slug")
+    host_country = CountryCodeFilter(field_name="cases__host_country", help_text="Host country of a linked case.")
+    citizenship = CountryCodeFilter(field_name="subject__citizenships", contains=True)
+    affiliation = StableIdFilter(field_name="subject__affiliations__slug")
+    issued_after, issued_before = date_range("issued_on")
+    cancelled_after, cancelled_before = date_range("cancelled_on")
+
+    class Meta:
+        model = m.InterpolNotice
+        fields = []
+
+
+class LegalProvisionFilterSet(RecordFilterSet):
+    instrument = choice(m.LegalProvision, "instrument")
+    country = CountryCodeFilter(field_name="country")
+
+    class Meta:
+        model = m.LegalProvision
+        fields = []
+
+
+class CourtRulingFilterSet(RecordFilterSet):
+    case = StableIdFilter(field_name="case__slug")
+    country = CountryCodeFilter(field_name="country", help_text="The court's country.")
+    host_country = CountryCodeFilter(field_name="case__host_country", help_text="The case's host country.")
+    international_body = django_filters.CharFilter(lookup_expr="icontains")
+    level = choice(m.CourtRuling, "level")
+    decision = choice(m.CourtRuling, "decision")
+    ground = StableIdFilter(
+        field_name="grounds__slug", help_text="A legal provision relied on, e.g. echr-art-3; several match any."
+    )
+    instrument = choice(m.CourtRuling, "grounds__instrument", help_text="An instrument relied on, e.g. echr.")
+    assurance_assessment = choice(m.CourtRuling, "assurance_assessment")
+    language = django_filters.CharFilter(help_text="ISO 639-1 code of the ruling's language.")
+    person = StableIdFilter(field_name="case__persons__slug")
+    decided_after, decided_before = date_range("decided_on")
+
+    class Meta:
+        model = m.CourtRuling
+        fields = []
+
+
+class DiplomaticAssuranceFilterSet(CaseChildFilterSet):
+    compliance = choice(m.DiplomaticAssurance, "compliance")
+    accepted_by_host = django_filters.BooleanFilter()
+    promises_no_death_penalty = django_filters.BooleanFilter()
+    promises_no_torture = django_filters.BooleanFilter()
+    promises_fair_trial = django_filters.BooleanFilter()
+    promises_consular_access = django_filters.BooleanFilter()
+    promises_monitoring = django_filters.BooleanFilter()
+    assessed_by = StableIdFilter(field_name="assessed_by__slug", help_text="The ruling that assessed the assurance.")
+    given_after, given_before = date_range("given_on")
+
+    class Meta:
+        model = m.DiplomaticAssurance
+        fields = []
+
+
+class BreachFilterSet(RecordFilterSet):
+    kind = choice(m.Breach, "kind")
+    treaty = StableIdFilter(field_name="treaty__slug")
+    assurance = StableIdFilter(field_name="assurance__uid")
+    provision = StableIdFilter(field_name="provision__slug")
+    case = StableIdFilter(field_name="case__slug")
+    person = StableIdFilter(field_name="person__slug")
+    occurred_after, occurred_before = date_range("occurred_on")
+
+    class Meta:
+        model = m.Breach
+        fields = []

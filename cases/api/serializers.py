@@ -1,0 +1,329 @@
+"""Persons, cases and everything that happens in them, in the API.
+
+Summaries (``…Summary``) are the compact forms nested in other records; the full serializers
+also write. Collections nested in a record (a case's persons, a person's aliases) are read-only
+here and written through their own resources.
+"""
+
+from rest_framework import serializers
+
+from cases import models as m
+from extraditions.api.serializers import (
+    RecordSerializer,
+    SummaryField,
+    SummarySerializer,
+    can_see_unpublished,
+    request_user,
+    summary_many,
+)
+from sources.api.serializers import BOOKKEEPING_FIELDS, RECORD_FIELDS, CitedRecordMixin, SourceSummary
+from treaties.api.serializers import TreatySummary
+
+CHANGE_FIELDS = ("created_at", "updated_at")
+
+
+# --- summaries -------------------------------------------------------------------------------
+
+
+class AffiliationSummary(SummarySerializer):
+    class Meta:
+        model = m.Affiliation
+        fields = SummarySerializer.BASE_FIELDS
+
+
+class PersonSummary(SummarySerializer):
+    """A person by the name the public may know: for a pseudonymous person, the pseudonym."""
+
+    class Meta:
+        model = m.Person
+        fields = (*SummarySerializer.BASE_FIELDS, "is_pseudonym")
+
+    def get_label(self, obj) -> str:
+        return obj.name
+
+
+class CaseSummary(SummarySerializer):
+    class Meta:
+        model = m.Case
+        fields = (*SummarySerializer.BASE_FIELDS, "kind", "host_country", "outcome")
+
+
+class ProvisionSummary(SummarySerializer):
+    class Meta:
+        model = m.LegalProvision
+        fields = (*SummarySerializer.BASE_FIELDS, "instrument", "article")
+
+
+class RulingSummary(SummarySerializer):
+    decided = serializers.CharField(source="decided.isoformat", default=None, read_only=True)
+
+    class Meta:
+        model = m.CourtRuling
+        fields = (*SummarySerializer.BASE_FIELDS, "court", "country", "decided", "decision")
+
+
+class NoticeSummary(SummarySerializer):
+    issued = serializers.CharField(source="issued.isoformat", default=None, read_only=True)
+
+    class Meta:
+        model = m.InterpolNotice
+        fields = (*SummarySerializer.BASE_FIELDS, "kind", "status", "issued")
+
+    def get_label(self, obj) -> str:
+        who = obj.subject.name if obj.subject_id else obj.subject_description
+        return f"{obj.get_kind_display()}: {who}"
+
+
+class AssuranceSummary(SummarySerializer):
+    class Meta:
+        model = m.DiplomaticAssurance
+        fields = (*SummarySerializer.BASE_FIELDS, "compliance")
+
+
+class ParticipantBriefSerializer(serializers.ModelSerializer):
+    """A person in a case, with their role."""
+
+    person = PersonSummary(read_only=True)
+
+    class Meta:
+        model = m.CaseParticipant
+        fields = ("person", "role")
+
+
+class ParticipationBriefSerializer(serializers.ModelSerializer):
+    """A case a person is in, with their role."""
+
+    case = CaseSummary(read_only=True)
+
+    class Meta:
+        model = m.CaseParticipant
+        fields = ("case", "role")
+
+
+class AliasBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = m.Alias
+        fields = ("name", "script", "kind")
+
+
+# --- full records ----------------------------------------------------------------------------
+
+
+class AffiliationSerializer(RecordSerializer):
+    class Meta:
+        model = m.Affiliation
+        fields = (*RECORD_FIELDS, "slug", "name", "description", *CHANGE_FIELDS)
+
+
+class PersonSerializer(CitedRecordMixin, RecordSerializer):
+    affiliations = summary_many(AffiliationSummary, required=False)
+    aliases = AliasBriefSerializer(many=True, read_only=True, help_text="Other names and spellings.")
+    cases = ParticipationBriefSerializer(
+        source="participations", many=True, read_only=True, help_text="The cases the person is in."
+    )
+
+    # The public never learns more of a pseudonymous person than the pseudonym.
+    hidden_when_pseudonymous = ("name_original", "original_script")
+
+    class Meta:
+        model = m.Person
+        fields = (
+            *RECORD_FIELDS, "slug", "name", "name_original", "original_script", "is_pseudonym", "is_unnamed",
+            "citizenships", "affiliations", "occupation", "asylum_status", "asylum_country", "asylum_by_unhcr",
+            "asylum_since", "current_situation", "biography", "aliases", "cases", "citations", *BOOKKEEPING_FIELDS,
+        )
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if instance.is_pseudonym and not can_see_unpublished(request_user(self.context)):
+            for name in self.hidden_when_pseudonymous:
+                data[name] = ""
+        return data
+
+
+class AliasSerializer(RecordSerializer):
+    person = SummaryField(PersonSummary)
+    source = SummaryField(SourceSummary, required=False, allow_null=True)
+
+    class Meta:
+        model = m.Alias
+        fields = (*RECORD_FIELDS, "person", "name", "script", "kind", "source", "note", *CHANGE_FIELDS)
+
+
+class CaseSerializer(CitedRecordMixin, RecordSerializer):
+    persons = ParticipantBriefSerializer(
+        source="participants", many=True, read_only=True, help_text="The persons in the case and their roles."
+    )
+    treaty = SummaryField(TreatySummary, required=False, allow_null=True)
+    notices = NoticeSummary(many=True, read_only=True, help_text="INTERPOL notices linked to the case.")
+
+    class Meta:
+        model = m.Case
+        fields = (
+            *RECORD_FIELDS, "slug", "title", "kind", "requesting_state", "host_country", "started", "persons",
+            "group_size", "group_description", "charges", "charge_category", "outcome", "aftermath",
+            "aftermath_detail", "treaty", "notices", "summary", "citations", *BOOKKEEPING_FIELDS,
+        )
+
+
+class CaseParticipantSerializer(RecordSerializer):
+    case = SummaryField(CaseSummary)
+    person = SummaryField(PersonSummary)
+
+    class Meta:
+        model = m.CaseParticipant
+        fields = (*RECORD_FIELDS, "case", "person", "role", *CHANGE_FIELDS)
+
+
+class DetentionSerializer(CitedRecordMixin, RecordSerializer):
+    case = SummaryField(CaseSummary)
+    person = SummaryField(PersonSummary, required=False, allow_null=True)
+    duration_days = serializers.IntegerField(read_only=True, allow_null=True, help_text="Days in custody, to today while ongoing.")
+
+    class Meta:
+        model = m.Detention
+        fields = (
+            *RECORD_FIELDS, "case", "person", "started", "ended", "is_ongoing", "duration_days", "place", "conditions",
+            "citations", *CHANGE_FIELDS,
+        )
+
+
+class CaseEventSerializer(CitedRecordMixin, RecordSerializer):
+    case = SummaryField(CaseSummary)
+    person = SummaryField(PersonSummary, required=False, allow_null=True)
+
+    class Meta:
+        model = m.CaseEvent
+        fields = (*RECORD_FIELDS, "case", "occurred", "kind", "person", "description", "citations", *CHANGE_FIELDS)
+
+
+class ExtraditionRequestSerializer(CitedRecordMixin, RecordSerializer):
+    case = SummaryField(CaseSummary)
+    treaty = SummaryField(TreatySummary, required=False, allow_null=True)
+
+    class Meta:
+        model = m.ExtraditionRequest
+        fields = (
+            *RECORD_FIELDS, "case", "requested", "requesting_authority", "legal_basis", "treaty", "convention",
+            "offences", "decision", "decided", "deciding_body", "citations", *CHANGE_FIELDS,
+        )
+
+
+class InterpolNoticeSerializer(CitedRecordMixin, RecordSerializer):
+    subject = SummaryField(PersonSummary, required=False, allow_null=True)
+    cases = summary_many(CaseSummary, required=False)
+
+    class Meta:
+        model = m.InterpolNotice
+        fields = (
+            *RECORD_FIELDS, "kind", "subject", "subject_description", "requesting_bureau", "issued", "is_public",
+            "status", "cancelled", "cancellation_reason", "cases", "notes", "citations", *BOOKKEEPING_FIELDS,
+        )
+
+
+class LegalProvisionSerializer(RecordSerializer):
+    label = serializers.CharField(source="__str__", read_only=True)
+
+    class Meta:
+        model = m.LegalProvision
+        fields = (
+            *RECORD_FIELDS, "slug", "label", "instrument", "instrument_name", "article", "title", "country",
+            *CHANGE_FIELDS,
+        )
+
+
+class CourtRulingSerializer(CitedRecordMixin, RecordSerializer):
+    case = SummaryField(CaseSummary)
+    grounds = summary_many(
+        ProvisionSummary, required=False,
+        help_text="The legal provisions the ruling relies on.",
+    )
+    persons = serializers.SerializerMethodField(help_text="The persons in the ruling's case.")
+
+    class Meta:
+        model = m.CourtRuling
+        fields = (
+            *RECORD_FIELDS, "slug", "case", "persons", "court", "country", "international_body", "level", "decided",
+            "decision", "grounds", "assurance_assessment", "docket_number", "language", "summary", "citations",
+            *BOOKKEEPING_FIELDS,
+        )
+
+    def get_persons(self, obj) -> list[dict]:
+        return [PersonSummary(p.person, context=self.context).data for p in obj.case.participants.all()]
+
+
+class CourtRulingDetailSerializer(CourtRulingSerializer):
+    class Meta(CourtRulingSerializer.Meta):
+        fields = (*CourtRulingSerializer.Meta.fields, "full_text")
+
+
+class DiplomaticAssuranceSerializer(CitedRecordMixin, RecordSerializer):
+    case = SummaryField(CaseSummary)
+    assessed_by = SummaryField(RulingSummary, required=False, allow_null=True)
+
+    class Meta:
+        model = m.DiplomaticAssurance
+        fields = (
+            *RECORD_FIELDS, "case", "given", "giver", "promises_no_death_penalty", "promises_no_torture",
+            "promises_fair_trial", "promises_consular_access", "promises_monitoring", "other_promises",
+            "accepted_by_host", "assessed_by", "compliance", "breach_detail", "citations", *CHANGE_FIELDS,
+        )
+
+
+class BreachSerializer(CitedRecordMixin, RecordSerializer):
+    treaty = SummaryField(TreatySummary, required=False, allow_null=True)
+    assurance = SummaryField(AssuranceSummary, required=False, allow_null=True)
+    provision = SummaryField(ProvisionSummary, required=False, allow_null=True)
+    case = SummaryField(CaseSummary, required=False, allow_null=True)
+    person = SummaryField(PersonSummary, required=False, allow_null=True)
+
+    class Meta:
+        model = m.Breach
+        fields = (
+            *RECORD_FIELDS, "kind", "occurred", "by_whom", "treaty", "assurance", "provision", "case", "person",
+            "description", "citations", *CHANGE_FIELDS,
+        )
+
+
+# --- a case with its whole story, for its detail page ------------------------------------------
+
+
+class DetentionBriefSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uid", read_only=True)
+    person = PersonSummary(read_only=True)
+    started = serializers.CharField(source="started.isoformat", default=None, read_only=True)
+    ended = serializers.CharField(source="ended.isoformat", default=None, read_only=True)
+
+    class Meta:
+        model = m.Detention
+        fields = ("id", "person", "started", "ended", "duration_days", "place")
+
+
+class EventBriefSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uid", read_only=True)
+    occurred = serializers.CharField(source="occurred.isoformat", default=None, read_only=True)
+
+    class Meta:
+        model = m.CaseEvent
+        fields = ("id", "occurred", "kind", "description")
+
+
+class RequestBriefSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uid", read_only=True)
+    requested = serializers.CharField(source="requested.isoformat", default=None, read_only=True)
+    decided = serializers.CharField(source="decided.isoformat", default=None, read_only=True)
+
+    class Meta:
+        model = m.ExtraditionRequest
+        fields = ("id", "requested", "legal_basis", "decision", "decided", "deciding_body")
+
+
+class CaseDetailSerializer(CaseSerializer):
+    detentions = DetentionBriefSerializer(many=True, read_only=True)
+    events = EventBriefSerializer(many=True, read_only=True)
+    requests = RequestBriefSerializer(many=True, read_only=True, help_text="Formal extradition requests.")
+    rulings = RulingSummary(many=True, read_only=True)
+    assurances = AssuranceSummary(many=True, read_only=True)
+
+    class Meta(CaseSerializer.Meta):
+        fields = (*CaseSerializer.Meta.fields, "detentions", "events", "requests", "rulings", "assurances")

@@ -1,0 +1,293 @@
+"""The API's resources for persons, cases and what happens in them.
+
+Each ``optimise`` fetches, with the page, every related row its serializer shows, through
+querysets filtered to what the user may see: a restricted person never appears in a public
+case's list of persons.
+"""
+
+from django.db.models import Prefetch, Q
+
+from cases import models as m
+from extraditions.api.filters import Facet
+from extraditions.api.views import RecordViewSet
+from extraditions.models import can_see_unpublished
+
+from . import filters, serializers
+
+CHANGE_ORDERINGS = {"updated": "updated_at", "created": "created_at"}
+
+
+class AffiliationViewSet(RecordViewSet):
+    """Groups and affiliations that explain why a person is targeted (Uyghur, Falun Gong, …)."""
+
+    queryset = m.Affiliation.objects.all()
+    serializer_class = serializers.AffiliationSerializer
+    filterset_class = filters.AffiliationFilterSet
+    search_fields = ("name", "description")
+    ordering_fields = {"name": "name", **CHANGE_ORDERINGS}
+    default_ordering = ("name",)
+
+
+class PersonViewSet(RecordViewSet):
+    """Persons sought by China. Found by any of their names; a pseudonymous person only by the pseudonym."""
+
+    queryset = m.Person.objects.all()
+    serializer_class = serializers.PersonSerializer
+    filterset_class = filters.PersonFilterSet
+    search_fields = ("name", "occupation")
+    ordering_fields = {"name": "name", **CHANGE_ORDERINGS}
+    default_ordering = ("name",)
+    facets = {
+        "current_situation": Facet.choice(m.Person, "current_situation"),
+        "asylum_status": Facet.choice(m.Person, "asylum_status"),
+        "asylum_country": Facet.country("asylum_country"),
+        "affiliation": Facet.related("affiliations__slug", m.Affiliation),
+    }
+
+    def optimise(self, queryset):
+        return queryset.prefetch_related(
+            "affiliations",
+            Prefetch("aliases", queryset=self.visible(m.Alias)),
+            Prefetch("participations", queryset=self.visible(m.CaseParticipant).select_related("case")),
+            self.citations_prefetch(),
+        )
+
+    def search_q(self, term):
+        # Other names count only where the user may see them (never a pseudonymous person's real name).
+        aliases = self.visible(m.Alias).filter(name__icontains=term).values("person")
+        condition = super().search_q(term) | Q(pk__in=aliases)
+        if can_see_unpublished(self.user):
+            condition |= Q(name_original__icontains=term)
+        else:
+            condition |= Q(name_original__icontains=term, is_pseudonym=False)
+        return condition
+
+    search_description = ("name", "name in original script", "aliases", "occupation")
+
+
+class AliasViewSet(RecordViewSet):
+    """Other names and spellings of persons, with the source that used each."""
+
+    queryset = m.Alias.objects.all()
+    serializer_class = serializers.AliasSerializer
+    filterset_class = filters.AliasFilterSet
+    search_fields = ("name", "note")
+    ordering_fields = {"name": "name", **CHANGE_ORDERINGS}
+    default_ordering = ("name",)
+    facets = {"script": Facet.choice(m.Alias, "script"), "kind": Facet.choice(m.Alias, "kind")}
+
+    def optimise(self, queryset):
+        return queryset.select_related("person", "source")
+
+
+class CaseViewSet(RecordViewSet):
+    """Attempts to bring a person or a group back to China from one host country."""
+
+    queryset = m.Case.objects.all()
+    serializer_class = serializers.CaseSerializer
+    detail_serializer_class = serializers.CaseDetailSerializer
+    filterset_class = filters.CaseFilterSet
+    search_fields = ("title", "summary", "charges", "group_description")
+    ordering_fields = {"started": "started_on", "title": "title", **CHANGE_ORDERINGS}
+    default_ordering = ("-started",)
+    facets = {
+        "kind": Facet.choice(m.Case, "kind"),
+        "outcome": Facet.choice(m.Case, "outcome"),
+        "host_country": Facet.country("host_country"),
+        "requesting_state": Facet.choice(m.Case, "requesting_state"),
+        "charge_category": Facet.choice(m.Case, "charge_category"),
+        "started_year": Facet.year("started_on"),
+    }
+
+    def optimise(self, queryset):
+        queryset = queryset.select_related("treaty").prefetch_related(
+            Prefetch("participants", queryset=self.visible(m.CaseParticipant).select_related("person")),
+            Prefetch("notices", queryset=self.visible(m.InterpolNotice).select_related("subject")),
+            self.citations_prefetch(),
+        )
+        if self.action != "list":
+            queryset = queryset.prefetch_related(
+                Prefetch("detentions", queryset=self.visible(m.Detention).select_related("person")),
+                Prefetch("events", queryset=self.visible(m.CaseEvent)),
+                Prefetch("requests", queryset=self.visible(m.ExtraditionRequest)),
+                Prefetch("rulings", queryset=self.visible(m.CourtRuling)),
+                Prefetch("assurances", queryset=self.visible(m.DiplomaticAssurance)),
+            )
+        return queryset
+
+    def search_q(self, term):
+        participants = self.visible(m.CaseParticipant).filter(person__name__icontains=term).values("case")
+        return super().search_q(term) | Q(pk__in=participants)
+
+    search_description = ("title", "summary", "charges", "group description", "names of the persons")
+
+
+class CaseParticipantViewSet(RecordViewSet):
+    """Who is in which case, and in what role."""
+
+    queryset = m.CaseParticipant.objects.all()
+    serializer_class = serializers.CaseParticipantSerializer
+    filterset_class = filters.CaseParticipantFilterSet
+    facets = {"role": Facet.choice(m.CaseParticipant, "role")}
+
+    def optimise(self, queryset):
+        return queryset.select_related("case", "person")
+
+
+class CaseChildViewSet(RecordViewSet):
+    """A kind of record that belongs to one case."""
+
+    facets = {"host_country": Facet.country("case__host_country")}
+    search_fields = ("case__title",)
+
+    def optimise(self, queryset):
+        return queryset.select_related("case").prefetch_related(self.citations_prefetch())
+
+
+class DetentionViewSet(CaseChildViewSet):
+    """Periods in custody, with their length; open while they go on."""
+
+    queryset = m.Detention.objects.all()
+    serializer_class = serializers.DetentionSerializer
+    filterset_class = filters.DetentionFilterSet
+    search_fields = ("place", "conditions", "case__title", "person__name")
+    ordering_fields = {"started": "started_on", "ended": "ended_on", **CHANGE_ORDERINGS}
+    default_ordering = ("-started",)
+
+    def optimise(self, queryset):
+        return super().optimise(queryset).select_related("person")
+
+
+class CaseEventViewSet(CaseChildViewSet):
+    """The timelines of the cases: arrests, hearings, rulings, transfers, …"""
+
+    queryset = m.CaseEvent.objects.all()
+    serializer_class = serializers.CaseEventSerializer
+    filterset_class = filters.CaseEventFilterSet
+    search_fields = ("description", "case__title")
+    ordering_fields = {"occurred": "occurred_on", **CHANGE_ORDERINGS}
+    default_ordering = ("-occurred",)
+    facets = {**CaseChildViewSet.facets, "kind": Facet.choice(m.CaseEvent, "kind")}
+
+    def optimise(self, queryset):
+        return super().optimise(queryset).select_related("person")
+
+
+class ExtraditionRequestViewSet(CaseChildViewSet):
+    """Formal extradition requests and their decisions."""
+
+    queryset = m.ExtraditionRequest.objects.all()
+    serializer_class = serializers.ExtraditionRequestSerializer
+    filterset_class = filters.ExtraditionRequestFilterSet
+    search_fields = ("offences", "requesting_authority", "deciding_body", "convention", "case__title")
+    ordering_fields = {"requested": "requested_on", "decided": "decided_on", **CHANGE_ORDERINGS}
+    default_ordering = ("-requested",)
+    facets = {
+        **CaseChildViewSet.facets,
+        "decision": Facet.choice(m.ExtraditionRequest, "decision"),
+        "legal_basis": Facet.choice(m.ExtraditionRequest, "legal_basis"),
+    }
+
+    def optimise(self, queryset):
+        return super().optimise(queryset).select_related("treaty")
+
+
+class InterpolNoticeViewSet(RecordViewSet):
+    """INTERPOL Red Notices and Diffusions issued at China's request."""
+
+    queryset = m.InterpolNotice.objects.all()
+    serializer_class = serializers.InterpolNoticeSerializer
+    filterset_class = filters.InterpolNoticeFilterSet
+    search_fields = ("subject__name", "subject_description", "notes")
+    ordering_fields = {"issued": "issued_on", "cancelled": "cancelled_on", **CHANGE_ORDERINGS}
+    default_ordering = ("-issued",)
+    facets = {
+        "kind": Facet.choice(m.InterpolNotice, "kind"),
+        "status": Facet.choice(m.InterpolNotice, "status"),
+        "cancellation_reason": Facet.choice(m.InterpolNotice, "cancellation_reason"),
+        "requesting_bureau": Facet.choice(m.InterpolNotice, "requesting_bureau"),
+        "issued_year": Facet.year("issued_on"),
+    }
+
+    def optimise(self, queryset):
+        return queryset.select_related("subject").prefetch_related(
+            Prefetch("cases", queryset=self.visible(m.Case)), self.citations_prefetch()
+        )
+
+
+class LegalProvisionViewSet(RecordViewSet):
+    """Articles of conventions and laws that rulings rely on (ECHR art. 3, CAT art. 3, …)."""
+
+    queryset = m.LegalProvision.objects.all()
+    serializer_class = serializers.LegalProvisionSerializer
+    filterset_class = filters.LegalProvisionFilterSet
+    search_fields = ("instrument_name", "article", "title")
+    ordering_fields = {"instrument": "instrument", "article": "article", **CHANGE_ORDERINGS}
+    default_ordering = ("instrument", "article")
+    facets = {"instrument": Facet.choice(m.LegalProvision, "instrument")}
+
+
+class CourtRulingViewSet(RecordViewSet):
+    """Decisions of courts and international bodies, with the grounds they rely on."""
+
+    queryset = m.CourtRuling.objects.all()
+    serializer_class = serializers.CourtRulingSerializer
+    detail_serializer_class = serializers.CourtRulingDetailSerializer
+    filterset_class = filters.CourtRulingFilterSet
+    search_fields = ("court", "docket_number", "international_body", "summary", "full_text", "case__title")
+    ordering_fields = {"decided": "decided_on", "court": "court", **CHANGE_ORDERINGS}
+    default_ordering = ("-decided",)
+    facets = {
+        "decision": Facet.choice(m.CourtRuling, "decision"),
+        "level": Facet.choice(m.CourtRuling, "level"),
+        "country": Facet.country("country"),
+        "assurance_assessment": Facet.choice(m.CourtRuling, "assurance_assessment"),
+        "ground": Facet.related("grounds__slug", m.LegalProvision),
+        "language": Facet("language"),
+        "decided_year": Facet.year("decided_on"),
+    }
+
+    def optimise(self, queryset):
+        return queryset.select_related("case").prefetch_related(
+            "grounds",
+            Prefetch("case__participants", queryset=self.visible(m.CaseParticipant).select_related("person")),
+            self.citations_prefetch(),
+        )
+
+    def search_q(self, term):
+        participants = self.visible(m.CaseParticipant).filter(person__name__icontains=term).values("case")
+        return super().search_q(term) | Q(case__in=participants)
+
+    search_description = ("court", "docket number", "summary", "full text", "case title", "names of the persons")
+
+
+class DiplomaticAssuranceViewSet(CaseChildViewSet):
+    """China's promises to obtain a return, and whether they were kept."""
+
+    queryset = m.DiplomaticAssurance.objects.all()
+    serializer_class = serializers.DiplomaticAssuranceSerializer
+    filterset_class = filters.DiplomaticAssuranceFilterSet
+    search_fields = ("giver", "other_promises", "breach_detail", "case__title")
+    ordering_fields = {"given": "given_on", **CHANGE_ORDERINGS}
+    default_ordering = ("-given",)
+    facets = {**CaseChildViewSet.facets, "compliance": Facet.choice(m.DiplomaticAssurance, "compliance")}
+
+    def optimise(self, queryset):
+        return super().optimise(queryset).select_related("assessed_by")
+
+
+class BreachViewSet(RecordViewSet):
+    """Breaches of treaties, assurances and conventions: what, when, by whom."""
+
+    queryset = m.Breach.objects.all()
+    serializer_class = serializers.BreachSerializer
+    filterset_class = filters.BreachFilterSet
+    search_fields = ("description", "by_whom")
+    ordering_fields = {"occurred": "occurred_on", **CHANGE_ORDERINGS}
+    default_ordering = ("-occurred",)
+    facets = {"kind": Facet.choice(m.Breach, "kind")}
+
+    def optimise(self, queryset):
+        return queryset.select_related("treaty", "assurance", "provision", "case", "person").prefetch_related(
+            self.citations_prefetch()
+        )

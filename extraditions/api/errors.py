@@ -1,0 +1,55 @@
+"""One error format for the whole API: RFC 9457 problem details.
+
+Every error answer is ``application/problem+json`` with ``type``, ``title``, ``status`` and
+``detail``; a validation error adds ``errors``, the messages per field or query parameter.
+Errors raised outside the API's views (an unknown URL, a crash) take the same form under
+``/api/``.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+from django.http import JsonResponse
+from django.views import defaults
+from rest_framework import exceptions
+from rest_framework.views import exception_handler
+
+API_PREFIX = "/api/"
+PROBLEM_TYPE = "about:blank"  # the HTTP status says all there is to say
+
+
+def problem(status: int, detail: str, **extra) -> dict:
+    return {"type": PROBLEM_TYPE, "title": HTTPStatus(status).phrase, "status": status, "detail": detail, **extra}
+
+
+def problem_exception_handler(exc, context):
+    response = exception_handler(exc, context)
+    if response is None:
+        return None  # not an API error: a bug, left to handler500
+    if isinstance(exc, exceptions.ValidationError):
+        errors = response.data if isinstance(response.data, dict) else {"non_field_errors": response.data}
+        body = problem(response.status_code, "The request has invalid values; see errors.", errors=errors)
+    else:
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else str(response.data)
+        body = problem(response.status_code, str(detail))
+        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+            body["retry_after"] = int(exc.wait)
+    response.data = body
+    return response
+
+
+def problem_response(status: int, detail: str) -> JsonResponse:
+    return JsonResponse(problem(status, detail), status=status, content_type="application/problem+json")
+
+
+def not_found(request, exception=None):
+    if request.path.startswith(API_PREFIX):
+        return problem_response(404, "There is no such resource or record.")
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    if request.path.startswith(API_PREFIX):
+        return problem_response(500, "Something went wrong on our side; it has been logged.")
+    return defaults.server_error(request)

@@ -1,0 +1,390 @@
+"""Filtering, search, ordering and facets shared by every list of the API.
+
+Each resource declares a :class:`RecordFilterSet` (django-filter) with the filters a user would
+reach for; this module gives them their common parts: ``updated_since`` for incremental sync,
+partial-date ranges (``decided_after=2019``), choices that accept several values
+(``outcome=refused&outcome=pending``), and countries by ISO code.
+"""
+
+from __future__ import annotations
+
+import shlex
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import django_filters
+from django import forms
+from django.db.models import Count, F, Q
+from django.db.models.functions import ExtractYear
+from django_countries import countries
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import BaseFilterBackend
+
+from extraditions.partial_dates import PartialDate
+
+from .pagination import OrderingTerm
+
+# Query parameters that are not filters but that every list understands.
+LIST_PARAMETERS = frozenset({"q", "ordering", "cursor", "page_size", "count", "facet", "format"})
+DETAIL_PARAMETERS = frozenset({"format"})
+
+
+# --- filters ---------------------------------------------------------------------------------
+
+
+class PartialDateFormField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            return PartialDate.parse(value)
+        except ValueError:
+            raise forms.ValidationError("Enter a date as YYYY, YYYY-MM or YYYY-MM-DD.") from None
+
+
+class PartialDateBoundFilter(django_filters.Filter):
+    """``decided_after=2019`` (from 1 January 2019), ``decided_before=2019-06`` (to 30 June 2019).
+
+    Records whose date is known only to the year or month are stored at the first day of that
+    period and compared by it.
+    """
+
+    field_class = PartialDateFormField
+
+    def __init__(self, *args, bound: str, **kwargs):
+        self.bound = bound  # "after" or "before"
+        kwargs.setdefault(
+            "help_text",
+            f"{'On or after' if bound == 'after' else 'On or before'} a date: YYYY, YYYY-MM or YYYY-MM-DD.",
+        )
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        if self.bound == "after":
+            return qs.filter(**{f"{self.field_name}__gte": value.first_day})
+        return qs.filter(**{f"{self.field_name}__lte": value.last_day})
+
+
+def date_range(field_name: str) -> tuple[PartialDateBoundFilter, PartialDateBoundFilter]:
+    """The filters ``<name>_after`` and ``<name>_before`` on a date column::
+
+        decided_after, decided_before = date_range("decided_on")
+    """
+    return (
+        PartialDateBoundFilter(field_name=field_name, bound="after"),
+        PartialDateBoundFilter(field_name=field_name, bound="before"),
+    )
+
+
+def choices_of(model, path: str):
+    """The choices of the model field at the end of ``path`` (e.g. ``case__outcome``)."""
+    opts = model._meta
+    parts = path.split("__")
+    for part in parts[:-1]:
+        opts = opts.get_field(part).related_model._meta
+    return opts.get_field(parts[-1]).choices
+
+
+def crosses_many(model, path: str) -> bool:
+    """Whether a lookup path goes through a to-many relation (and so may repeat rows)."""
+    opts = model._meta
+    for part in path.split("__")[:-1]:
+        relation = opts.get_field(part)
+        if relation.many_to_many or relation.one_to_many:
+            return True
+        opts = relation.related_model._meta
+    return False
+
+
+def related_model(model, relation: str):
+    for part in relation.split("__"):
+        model = model._meta.get_field(part).related_model
+    return model
+
+
+class VisibleRelationMixin:
+    """A filter on a related record's field only looks at related records the user may see.
+
+    ``case__host_country=TH`` on notices becomes "linked to a case the user may see, hosted in
+    Thailand": a restricted case can never make a public record match, which would reveal it.
+    """
+
+    def apply(self, qs, condition: Q):
+        relation, _, _ = self.field_name.rpartition("__")
+        if not relation:
+            return qs.filter(condition)
+        target = related_model(qs.model, relation)
+        visible = target.objects.visible_to(getattr(self.parent.request, "user", None)).filter(condition)
+        qs = qs.filter(**{f"{relation}__in": visible})
+        return qs.distinct() if crosses_many(qs.model, self.field_name) else qs
+
+    @property
+    def target_field(self) -> str:
+        return self.field_name.rpartition("__")[2]
+
+
+class ChoiceFilter(VisibleRelationMixin, django_filters.MultipleChoiceFilter):
+    """One or more values of a choice field; any of them matches."""
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return self.apply(qs, Q(**{f"{self.target_field}__in": value}))
+
+
+def choice(model, path: str, help_text: str = "") -> ChoiceFilter:
+    return ChoiceFilter(field_name=path, choices=choices_of(model, path), help_text=help_text or "One or more values; any matches.")
+
+
+class UppercaseMultipleChoiceField(django_filters.fields.MultipleChoiceField):
+    def clean(self, value):
+        return super().clean([item.upper() for item in value] if value else value)
+
+
+class CountryCodeFilter(VisibleRelationMixin, django_filters.MultipleChoiceFilter):
+    """Countries by ISO 3166-1 alpha-2 code (``TH``, ``se``); several values match any of them."""
+
+    field_class = UppercaseMultipleChoiceField
+
+    def __init__(self, *args, contains: bool = False, **kwargs):
+        self.contains = contains  # for a field holding several countries ("CN,TW")
+        kwargs.setdefault("choices", list(countries))
+        kwargs.setdefault("help_text", "ISO 3166-1 alpha-2 code; one or more.")
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        condition = Q()
+        for code in value:
+            condition |= Q(**{f"{self.target_field}__{'contains' if self.contains else 'exact'}": code})
+        return self.apply(qs, condition)
+
+
+class StableIdsFormField(forms.CharField):
+    def __init__(self, *args, uuids: bool = False, **kwargs):
+        self.uuids = uuids
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        ids = [item.strip() for item in (value or "").split(",") if item.strip()]
+        if self.uuids:
+            for item in ids:
+                try:
+                    uuid.UUID(item)
+                except ValueError:
+                    raise forms.ValidationError(f"{item!r} is not a valid id.") from None
+        return ids
+
+
+class StableIdFilter(VisibleRelationMixin, django_filters.Filter):
+    """A related record by its stable id (``case__slug``, ``subject__uid``); several comma-separated ids match any."""
+
+    field_class = StableIdsFormField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("help_text", "The id of the related record; several ids, comma-separated, match any.")
+        super().__init__(*args, **kwargs)
+        self.extra["uuids"] = self.field_name.endswith("uid")
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return self.apply(qs, Q(**{f"{self.target_field}__in": value}))
+
+
+class RecordFilterSet(django_filters.FilterSet):
+    """Filters every resource has."""
+
+    updated_since = django_filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="Records changed at or after this time (ISO 8601), for incremental sync.",
+    )
+    created_since = django_filters.IsoDateTimeFilter(
+        field_name="created_at", lookup_expr="gte", help_text="Records created at or after this time (ISO 8601)."
+    )
+
+    @property
+    def user(self):
+        return getattr(self.request, "user", None)
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter, refusing unknown parameters instead of silently ignoring them."""
+
+    def filter_queryset(self, request, queryset, view):
+        check_known_parameters(request, view, self.known_filters(request, queryset, view))
+        return super().filter_queryset(request, queryset, view)
+
+    def known_filters(self, request, queryset, view) -> set[str]:
+        filterset_class = self.get_filterset_class(view, queryset)
+        return set(filterset_class.base_filters) if filterset_class else set()
+
+
+def check_known_parameters(request, view, filters: set[str]) -> None:
+    allowed = (LIST_PARAMETERS if view.action == "list" else DETAIL_PARAMETERS) | filters
+    allowed |= set(getattr(view, "extra_query_parameters", ()))
+    unknown = sorted(set(request.query_params) - allowed)
+    if unknown:
+        raise ValidationError(
+            {name: [f"Unknown query parameter. Known here: {', '.join(sorted(allowed))}."] for name in unknown}
+        )
+
+
+# --- search ----------------------------------------------------------------------------------
+
+
+def search_terms(query: str) -> list[str]:
+    """Words and "quoted phrases" of a query; every one must match."""
+    try:
+        terms = shlex.split(query)
+    except ValueError:  # an unbalanced quote: take the words as they are
+        terms = query.replace('"', " ").split()
+    return [term for term in terms if term.strip()]
+
+
+class QueryFilter(BaseFilterBackend):
+    """``?q=``: every word or quoted phrase must appear in one of the view's search fields.
+
+    A view names its own columns in ``search_fields`` and reaches related records through
+    ``search_q`` so that a restricted related record can never make a public record match.
+    """
+
+    param = "q"
+
+    def filter_queryset(self, request, queryset, view):
+        query = request.query_params.get(self.param, "")
+        if len(query) > 500:
+            raise ValidationError({self.param: ["A search is at most 500 characters."]})
+        for term in search_terms(query):
+            queryset = queryset.filter(view.search_q(term))
+        return queryset
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": self.param,
+                "required": False,
+                "in": "query",
+                "description": "Search: every word or \"quoted phrase\" must match "
+                f"({', '.join(view.search_description)}). Case-insensitive.",
+                "schema": {"type": "string"},
+            }
+        ]
+
+
+# --- ordering --------------------------------------------------------------------------------
+
+
+class OrderingBackend(BaseFilterBackend):
+    """``?ordering=-decided,court``: the view's ``ordering_fields`` name what may be sorted on."""
+
+    param = "ordering"
+
+    def filter_queryset(self, request, queryset, view):
+        view.ordering_terms = self.terms(request, view)
+        return queryset.order_by(*(term.expression() for term in view.ordering_terms), "pk")
+
+    def terms(self, request, view) -> list[OrderingTerm]:
+        raw = request.query_params.get(self.param) or ",".join(view.default_ordering)
+        terms = []
+        for name in (part.strip() for part in raw.split(",") if part.strip()):
+            key = name.lstrip("-")
+            if key not in view.ordering_fields:
+                raise ValidationError(
+                    {self.param: [f"Cannot order by {key!r}. Choose from: {', '.join(view.ordering_fields)}."]}
+                )
+            terms.append(OrderingTerm(view.ordering_fields[key], descending=name.startswith("-")))
+        return terms
+
+    def get_schema_operation_parameters(self, view):
+        names = [f"{sign}{name}" for name in view.ordering_fields for sign in ("", "-")]
+        return [
+            {
+                "name": self.param,
+                "required": False,
+                "in": "query",
+                "description": "Sort by one or more comma-separated fields; a leading - reverses. "
+                f"Default: {','.join(view.default_ordering)}. Records without a value sort last.",
+                "schema": {"type": "array", "items": {"type": "string", "enum": names}},
+                "style": "form",
+                "explode": False,
+            }
+        ]
+
+
+# --- facets ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Facet:
+    """A value to count records by, over the filtered list (``?facet=outcome``).
+
+    A facet follows a path from the record; it must not cross a to-many relation to records
+    with their own visibility (a case's persons), whose restricted members it would count.
+    """
+
+    path: str
+    labels: Callable[[list], dict] = field(default=lambda values: {})
+    by_year: bool = False
+
+    @classmethod
+    def choice(cls, model, path: str) -> Facet:
+        choices = {value: str(label) for value, label in choices_of(model, path)}
+        return cls(path, lambda values: choices)
+
+    @classmethod
+    def enum(cls, path: str, choices) -> Facet:
+        """A value computed by the query (an annotation) with known choices."""
+        labels = {value: str(label) for value, label in choices}
+        return cls(path, lambda values: labels)
+
+    @classmethod
+    def country(cls, path: str) -> Facet:
+        return cls(path, lambda values: {code: countries.name(code) for code in values if code})
+
+    @classmethod
+    def related(cls, path: str, model, key: str = "slug") -> Facet:
+        def labels(values):
+            return {getattr(obj, key): str(obj) for obj in model.objects.filter(**{f"{key}__in": values})}
+
+        return cls(path, labels)
+
+    @classmethod
+    def year(cls, path: str) -> Facet:
+        return cls(path, by_year=True)
+
+    def counts(self, queryset) -> list[dict]:
+        value = ExtractYear(self.path) if self.by_year else F(self.path)
+        rows = list(
+            queryset.order_by()
+            .prefetch_related(None)
+            .values(facet_value=value)
+            .annotate(facet_count=Count("pk", distinct=True))
+            .order_by("-facet_count", "facet_value")
+        )
+        labels = self.labels([row["facet_value"] for row in rows])
+        return [
+            {
+                "value": row["facet_value"],
+                "label": labels.get(row["facet_value"]) or ("Unknown" if row["facet_value"] in (None, "") else str(row["facet_value"])),
+                "count": row["facet_count"],
+            }
+            for row in rows
+        ]
+
+
+def requested_facets(request, view) -> list[str]:
+    names = request.query_params.getlist("facet")
+    unknown = [name for name in names if name not in view.facets]
+    if unknown:
+        known = ", ".join(view.facets) or "none"
+        raise ValidationError({"facet": [f"Unknown facet {name!r}. Known here: {known}." for name in unknown]})
+    return list(dict.fromkeys(names))

@@ -1,0 +1,26 @@
+"""Who may do what through the API.
+
+Reading is open to everybody: what each user sees is decided by the querysets
+(``visible_to``), so anonymous users only ever meet published, public records. Writing takes a
+staff account with the model's add/change/delete permission; publishing also takes the model's
+"publish" permission, checked by the serializers.
+"""
+
+from rest_framework.permissions import SAFE_METHODS, DjangoModelPermissions
+
+
+class RecordPermission(DjangoModelPermissions):
+    perms_map = {
+        **DjangoModelPermissions.perms_map,
+        "GET": [],
+        "OPTIONS": [],
+        "HEAD": [],
+    }
+
+    def has_permission(self, request, view):
+        if request.method in SAFE_METHODS:
+            return True
+        user = request.user
+        if not (user and user.is_authenticated and user.is_active and user.is_staff):
+            return False
+        return super().has_permission(request, view)

@@ -1,0 +1,25 @@
+"""The API's router: every resource under /api/v1/, and which model each one serves."""
+
+from rest_framework.routers import DefaultRouter
+
+
+class ApiRouter(DefaultRouter):
+    include_format_suffixes = False  # formats are chosen with ?format= or the Accept header
+
+    def __init__(self):
+        super().__init__()
+        self.model_basenames = {}
+
+    def register(self, prefix, viewset, basename=None):
+        super().register(prefix, viewset, basename)
+        queryset = getattr(viewset, "queryset", None)
+        if queryset is not None:
+            self.model_basenames.setdefault(queryset.model, basename or self.get_default_basename(viewset))
+
+
+router = ApiRouter()
+
+
+def basename_of(model) -> str | None:
+    """The route name of the resource serving ``model``, for links to its records."""
+    return router.model_basenames.get(model)

@@ -1,0 +1,268 @@
+"""Serializer building blocks shared by every resource of the API.
+
+- Every record is identified by its stable id (its slug, or its UUID for records without one),
+  shown as ``id`` and used in its ``url``.
+- A related record is shown as a compact summary (:class:`SummaryField`) and written as its
+  stable id, so one field name serves reading and writing.
+- Partial dates read and write as "2021", "2021-07" or "2021-07-19" (:class:`PartialDateField`).
+- Writes are checked by the model's own validation and database constraints before saving
+  (:class:`RecordSerializer`), so a bad value is a 400 with field errors, never a 500.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django.urls import reverse
+from django_countries.serializers import CountryFieldMixin
+from rest_framework import exceptions, serializers
+
+from extraditions.models import PublicationStatus, PublishableModel, Visibility, can_see_unpublished
+from extraditions.partial_dates import PartialDate, PartialDateProperty
+
+
+def stable_id_field(model) -> str:
+    """The field whose value identifies a record in URLs: its slug, else its UUID."""
+    return "slug" if any(f.name == "slug" for f in model._meta.get_fields()) else "uid"
+
+
+def stable_id(obj) -> str:
+    return str(getattr(obj, stable_id_field(type(obj))))
+
+
+def api_url(obj, request) -> str | None:
+    """The record's URL in the API, absolute when there is a request (without its ?format=)."""
+    from .routers import basename_of
+
+    basename = basename_of(type(obj))
+    if basename is None:
+        return None
+    path = reverse(f"api:{basename}-detail", kwargs={"id": stable_id(obj)})
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def request_user(context):
+    request = context.get("request")
+    return getattr(request, "user", None)
+
+
+def is_visible_in_memory(obj, user) -> bool:
+    """Whether a related record already loaded may be shown to ``user``.
+
+    Collections are filtered in the database; a single related record (a ruling's case, a
+    case's treaty) is checked here, so a restricted one shows as ``null``.
+    """
+    if can_see_unpublished(user) or not isinstance(obj, PublishableModel):
+        return True
+    return obj.is_public
+
+
+class PartialDateField(serializers.Field):
+    """A date known to the year, the month or the day: "2021", "2021-07" or "2021-07-19"."""
+
+    default_error_messages = {"invalid": "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD."}
+
+    def to_representation(self, value: PartialDate):
+        return value.isoformat()
+
+    def to_internal_value(self, data):
+        try:
+            return PartialDate.parse(data)
+        except (ValueError, TypeError):
+            self.fail("invalid")
+
+
+class SummaryField(serializers.RelatedField):
+    """A related record: read as the compact summary ``serializer``, written as its stable id.
+
+    Accepts ``"the-id"`` or ``{"id": "the-id"}`` on write; on read, a record the user may not see
+    is ``null`` (and is left out of a list).
+    """
+
+    default_error_messages = {
+        "does_not_exist": "No {model} with id {value!r}.",
+        "invalid": "Give the id of a {model} as a string.",
+    }
+
+    def __init__(self, serializer, **kwargs):
+        self.summary_serializer = serializer
+        model = serializer.Meta.model
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", model.objects.all())
+        super().__init__(**kwargs)
+
+    @property
+    def model(self):
+        return self.summary_serializer.Meta.model
+
+    def to_representation(self, value):
+        return self.summary_serializer(value, context=self.context).data
+
+    def get_attribute(self, instance):
+        value = super().get_attribute(instance)
+        if value is not None and not is_visible_in_memory(value, request_user(self.context)):
+            return None
+        return value
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            data = data.get("id")
+        if not isinstance(data, str) or not data:
+            self.fail("invalid", model=self.model._meta.verbose_name)
+        try:
+            return self.get_queryset().get(**{stable_id_field(self.model): data})
+        except (ObjectDoesNotExist, DjangoValidationError, ValueError):
+            self.fail("does_not_exist", model=self.model._meta.verbose_name, value=data)
+
+    def use_pk_only_optimization(self):
+        return False
+
+
+class SummaryListField(serializers.ManyRelatedField):
+    """A list of related records, filtered to what the user may see."""
+
+    def get_attribute(self, instance):
+        user = request_user(self.context)
+        return [obj for obj in super().get_attribute(instance) if is_visible_in_memory(obj, user)]
+
+
+def summary_many(serializer, *, read_only: bool = False, **kwargs) -> SummaryListField:
+    """A to-many relation: read as a list of summaries, written as a list of ids."""
+    return SummaryListField(child_relation=SummaryField(serializer, read_only=read_only), read_only=read_only, **kwargs)
+
+
+class SummarySerializer(CountryFieldMixin, serializers.ModelSerializer):
+    """A compact, read-only view of a record for nesting: its id, url and a label.
+
+    Subclasses list ``Meta.fields`` after ``BASE_FIELDS`` and may override :meth:`get_label`.
+    """
+
+    BASE_FIELDS = ("id", "url", "label")
+
+    id = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField()
+
+    def get_id(self, obj) -> str:
+        return stable_id(obj)
+
+    def get_url(self, obj) -> str | None:
+        return api_url(obj, self.context.get("request"))
+
+    def get_label(self, obj) -> str:
+        return str(obj)
+
+
+class RecordSerializer(CountryFieldMixin, serializers.ModelSerializer):
+    """The full view of a record, and the way to write one.
+
+    Adds ``id`` and ``url``, maps partial-date properties, runs the model's validation (fields,
+    constraints, uniqueness) before saving, and refuses to publish, unpublish or restrict without
+    the "publish" permission.
+    """
+
+    id = serializers.SerializerMethodField(help_text="Stable identifier, used in this record's URL.")
+    url = serializers.SerializerMethodField(help_text="This record's URL in the API.")
+
+    staff_only_fields = ("publication_status", "visibility")
+
+    def get_id(self, obj) -> str:
+        return stable_id(obj)
+
+    def get_url(self, obj) -> str | None:
+        return api_url(obj, self.context.get("request"))
+
+    def build_field(self, field_name, info, model_class, nested_depth):
+        prop = getattr(model_class, field_name, None)
+        if isinstance(prop, PartialDateProperty):
+            return PartialDateField, {"required": False, "allow_null": True}
+        return super().build_field(field_name, info, model_class, nested_depth)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if not can_see_unpublished(request_user(self.context)):
+            for name in self.staff_only_fields:
+                fields.pop(name, None)
+        return fields
+
+    # --- writing -------------------------------------------------------------------------------
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        self.check_publish_permission(attrs)
+        many = {name: attrs.pop(name) for name in list(attrs) if self.is_many_to_many(name)}
+        instance = self.instance or self.Meta.model()
+        for name, value in attrs.items():
+            setattr(instance, name, value)
+        try:
+            instance.full_clean()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(self.field_errors(error)) from error
+        self._unsaved_instance = instance
+        return {**attrs, **many}
+
+    def field_errors(self, error: DjangoValidationError) -> dict:
+        """Django's errors keyed by model field, renamed to the API's field names."""
+        renames = {}
+        for name, field in self.fields.items():
+            prop = getattr(self.Meta.model, field.source or name, None)
+            if isinstance(prop, PartialDateProperty):
+                renames[prop.date_field] = renames[prop.precision_field] = name
+            elif field.source and field.source != name:
+                renames[field.source] = name
+        if not hasattr(error, "error_dict"):
+            return {"non_field_errors": error.messages}
+        errors = {}
+        for field, messages in error.message_dict.items():
+            key = "non_field_errors" if field == "__all__" else renames.get(field, field)
+            errors.setdefault(key, []).extend(messages)
+        return errors
+
+    def is_many_to_many(self, name: str) -> bool:
+        try:
+            return self.Meta.model._meta.get_field(name).many_to_many
+        except Exception:
+            return False
+
+    def check_publish_permission(self, attrs):
+        """Publishing, unpublishing and lifting a restriction are an editor's decisions.
+
+        Restricting is not: anyone who may edit a record may protect the person in it at once.
+        """
+        instance = self.instance
+        status_before = getattr(instance, "publication_status", PublicationStatus.DRAFT)
+        visibility_before = getattr(instance, "visibility", Visibility.PUBLIC if instance else None)
+        status = attrs.get("publication_status", status_before)
+        visibility = attrs.get("visibility", visibility_before or Visibility.PUBLIC)
+        needs_editor = {}
+        if status != status_before and PublicationStatus.PUBLISHED in (status, status_before):
+            needs_editor["publication_status"] = "Only an editor may publish or unpublish a record."
+        if visibility_before == Visibility.RESTRICTED and visibility == Visibility.PUBLIC:
+            needs_editor["visibility"] = "Only an editor may lift a restriction."
+        opts = self.Meta.model._meta
+        user = request_user(self.context)
+        if needs_editor and not (user and user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")):
+            raise exceptions.PermissionDenied(" ".join(needs_editor.values()))
+
+    def create(self, validated_data):
+        return self.save_instance(validated_data)
+
+    def update(self, instance, validated_data):
+        return self.save_instance(validated_data)
+
+    def save_instance(self, validated_data):
+        instance = self._unsaved_instance
+        instance.save()
+        for name, value in validated_data.items():
+            if self.is_many_to_many(name):
+                getattr(instance, name).set(value)
+        return instance
+
+
+def choice_label(model: type[models.Model], field: str, value) -> str:
+    """The human label of a stored choice value, for facets and CSV."""
+    try:
+        return str(dict(model._meta.get_field(field).flatchoices).get(value, value))
+    except Exception:
+        return str(value)

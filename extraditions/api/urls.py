@@ -1,0 +1,42 @@
+"""Everything under /api/v1/: the resources, the headline figures, the schema and its docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from cases.api import views as cases
+from sources.api import views as sources
+from treaties.api import views as treaties
+
+from .countries import CountryViewSet
+from .routers import router
+from .stats import StatsView
+
+router.register("persons", cases.PersonViewSet)
+router.register("aliases", cases.AliasViewSet)
+router.register("affiliations", cases.AffiliationViewSet)
+router.register("cases", cases.CaseViewSet)
+router.register("case-participants", cases.CaseParticipantViewSet)
+router.register("extradition-requests", cases.ExtraditionRequestViewSet)
+router.register("detentions", cases.DetentionViewSet)
+router.register("case-events", cases.CaseEventViewSet)
+router.register("notices", cases.InterpolNoticeViewSet)
+router.register("rulings", cases.CourtRulingViewSet)
+router.register("legal-provisions", cases.LegalProvisionViewSet)
+router.register("assurances", cases.DiplomaticAssuranceViewSet)
+router.register("breaches", cases.BreachViewSet)
+router.register("treaties", treaties.TreatyViewSet)
+router.register("treaty-steps", treaties.TreatyStepViewSet)
+router.register("countries", CountryViewSet, basename="country")
+router.register("sources", sources.SourceViewSet)
+router.register("citations", sources.CitationViewSet)
+router.register("reported-figures", sources.ReportedFigureViewSet)
+
+app_name = "api"
+
+urlpatterns = [
+    path("stats/", StatsView.as_view(), name="stats"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,211 @@
+"""The base view every resource of the API is built on.
+
+A resource is a :class:`RecordViewSet` subclass that names its serializer, filters, search
+fields, orderings and facets, and says in :meth:`RecordViewSet.optimise` which related rows to
+fetch with the page (so that a list costs the same number of queries whatever its size). This
+class does the rest: visibility, strict query parameters, facets, keyset pagination, streamed
+CSV, conditional GET and atomic writes.
+"""
+
+from __future__ import annotations
+
+from itertools import islice
+
+from django.db import IntegrityError, transaction
+from django.db.models import Model, Prefetch, ProtectedError, Q, RestrictedError
+from django.http import StreamingHttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date
+from rest_framework import exceptions, viewsets
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+
+from extraditions.models import can_see_unpublished, public_q
+
+from .filters import FilterBackend, OrderingBackend, QueryFilter, requested_facets
+from .pagination import KeysetPagination
+from .permissions import RecordPermission
+from .renderers import CSVRenderer, ProblemJSONRenderer, csv_columns, csv_lines
+from .serializers import stable_id_field
+
+
+class Conflict(exceptions.APIException):
+    status_code = 409
+    default_detail = "The request conflicts with the current state of the record."
+    default_code = "conflict"
+
+
+class ApiViewMixin:
+    """What every API view shares: errors as problem details, caches told what a response varies on."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if isinstance(response, Response) and response.status_code >= 400:
+            response.accepted_renderer = ProblemJSONRenderer()
+            response.accepted_media_type = ProblemJSONRenderer.media_type
+            response.renderer_context = self.get_renderer_context()
+        # Staff see more than the public: a shared cache must not mix their answers.
+        patch_vary_headers(response, ("Authorization", "Cookie"))
+        return response
+
+
+class RecordViewSet(ApiViewMixin, viewsets.ModelViewSet):
+    queryset = None  # Model.objects.all(): names the model; get_queryset decides what a user sees
+    detail_serializer_class = None
+    filter_backends = [FilterBackend, QueryFilter, OrderingBackend]
+    pagination_class = KeysetPagination
+    permission_classes = [RecordPermission]
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+    lookup_url_kwarg = "id"
+
+    search_fields: tuple[str, ...] = ()
+    ordering_fields: dict[str, str] = {"updated": "updated_at", "created": "created_at"}
+    default_ordering: tuple[str, ...] = ("-updated",)
+    facets: dict = {}
+    csv_chunk_size = 1000
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.queryset is not None:
+            cls.lookup_field = stable_id_field(cls.queryset.model)
+            cls.lookup_value_regex = "[0-9a-fA-F-]{32,36}" if cls.lookup_field == "uid" else "[-a-zA-Z0-9_]+"
+
+    @property
+    def model(self) -> type[Model]:
+        return self.queryset.model
+
+    @property
+    def user(self):
+        return self.request.user
+
+    def get_queryset(self):
+        return self.optimise(self.model.objects.visible_to(self.user))
+
+    def optimise(self, queryset):
+        """Fetch with the page what its serializer shows: select_related and prefetch_related."""
+        return queryset
+
+    def visible(self, model):
+        """``model``'s records this request's user may see, for prefetching nested lists."""
+        return model.objects.visible_to(self.user)
+
+    def citations_prefetch(self, lookup: str = "citations") -> Prefetch:
+        """A record's citations, each with its source; only public sources for the public."""
+        from sources.models import Citation, Source
+
+        citations = Citation.objects.select_related("source")
+        if not can_see_unpublished(self.user):
+            citations = citations.filter(public_q(Source, prefix="source"))
+        return Prefetch(lookup, queryset=citations)
+
+    def get_serializer_class(self):
+        # The detail serializer also writes: the list one may leave long fields out.
+        if self.action != "list" and self.detail_serializer_class is not None:
+            return self.detail_serializer_class
+        return super().get_serializer_class()
+
+    # --- search --------------------------------------------------------------------------------
+
+    def search_q(self, term: str) -> Q:
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": term})
+        return condition
+
+    @property
+    def search_description(self) -> list[str]:
+        return [field.replace("__", " ") for field in self.search_fields]
+
+    # --- reading -------------------------------------------------------------------------------
+
+    def list(self, request, *args, **kwargs):
+        facet_names = requested_facets(request, self)
+        queryset = self.filter_queryset(self.get_queryset())
+        if request.accepted_renderer.format == "csv" and not isinstance(request.accepted_renderer, BrowsableAPIRenderer):
+            return self.stream_csv(queryset)
+        facets = {name: self.facets[name].counts(queryset) for name in facet_names} if facet_names else None
+        page = self.paginate_queryset(queryset)
+        serializer = self.get_serializer(page, many=True)
+        response = Response(self.paginator.page_envelope(serializer.data, facets))
+        set_last_modified(response, page)
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        response = Response(self.get_serializer(instance).data)
+        set_last_modified(response, [instance])
+        return response
+
+    def stream_csv(self, queryset):
+        """The whole filtered list, serialized a chunk at a time so memory stays flat."""
+        columns = csv_columns(self.get_serializer())
+
+        def rows():
+            records = queryset.iterator(chunk_size=self.csv_chunk_size)
+            while chunk := list(islice(records, self.csv_chunk_size)):
+                yield from self.get_serializer(chunk, many=True).data
+
+        response = StreamingHttpResponse(csv_lines(columns, rows()), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.basename}.csv"'
+        return response
+
+    # --- writing -------------------------------------------------------------------------------
+
+    def create(self, request, *args, **kwargs):
+        with transaction.atomic():
+            return super().create(request, *args, **kwargs)
+
+    def update(self, request, *args, **kwargs):
+        with transaction.atomic():
+            return super().update(request, *args, **kwargs)
+
+    def destroy(self, request, *args, **kwargs):
+        with transaction.atomic():
+            return super().destroy(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        self.save_or_conflict(serializer)
+
+    def perform_update(self, serializer):
+        self.save_or_conflict(serializer)
+
+    def save_or_conflict(self, serializer):
+        try:
+            with transaction.atomic():
+                serializer.save()
+        except IntegrityError as error:
+            # Validation ran first; this is a concurrent write that got there before us.
+            raise Conflict(f"The record could not be saved: {error}") from error
+
+    def perform_destroy(self, instance):
+        try:
+            instance.delete()
+        except (ProtectedError, RestrictedError) as error:
+            blockers = sorted({obj._meta.verbose_name_plural for obj in error.protected_objects}) if hasattr(
+                error, "protected_objects"
+            ) else sorted({obj._meta.verbose_name_plural for obj in error.restricted_objects})
+            raise Conflict(f"Other records depend on this one ({', '.join(map(str, blockers))}); change them first.") from error
+
+
+def set_last_modified(response, records) -> None:
+    """``Last-Modified``: the latest change among the records shown and the related records loaded with them.
+
+    A related row deleted since leaves no trace here; the ``ETag`` (a hash of the body) catches
+    that, and a client sending both is answered by the ETag.
+    """
+    latest = None
+    seen = set()
+    stack = list(records)
+    while stack:
+        obj = stack.pop()
+        if id(obj) in seen or not isinstance(obj, Model):
+            continue
+        seen.add(id(obj))
+        changed = getattr(obj, "updated_at", None)
+        if changed is not None and (latest is None or changed > latest):
+            latest = changed
+        stack.extend(value for value in obj._state.fields_cache.values() if value is not None)
+        for related in getattr(obj, "_prefetched_objects_cache", {}).values():
+            stack.extend(related)
+    if latest is not None:
+        response["Last-Modified"] = http_date(latest.timestamp())

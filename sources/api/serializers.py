@@ -1,0 +1,131 @@
+"""Sources, citations and reported figures in the API."""
+
+from django.contrib.contenttypes.models import ContentType
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from extraditions.api.serializers import (
+    PartialDateField,
+    RecordSerializer,
+    SummaryField,
+    SummarySerializer,
+    api_url,
+    stable_id,
+    stable_id_field,
+)
+from extraditions.models import CitableModel
+from sources.models import Citation, ReportedFigure, Source
+
+RECORD_FIELDS = ("id", "url", "uid")
+BOOKKEEPING_FIELDS = ("publication_status", "visibility", "created_at", "updated_at")
+
+
+class SourceSummary(SummarySerializer):
+    published = serializers.CharField(source="published.isoformat", default=None, read_only=True)
+
+    class Meta:
+        model = Source
+        fields = (*SummarySerializer.BASE_FIELDS, "kind", "publisher", "published")
+
+
+class CitationBriefSerializer(serializers.ModelSerializer):
+    """A citation shown inside the record it backs: which source, and where in it."""
+
+    source = SourceSummary(read_only=True)
+
+    class Meta:
+        model = Citation
+        fields = ("source", "locator", "locator_kind", "note")
+
+
+class CitedRecordMixin(serializers.Serializer):
+    """Adds the record's citations (prefetched by the view with ``citations_prefetch``)."""
+
+    citations = CitationBriefSerializer(many=True, read_only=True, help_text="The sources behind this record.")
+
+
+class SourceSerializer(RecordSerializer):
+    document_url = serializers.URLField(source="url", max_length=1000, required=False, allow_blank=True)
+
+    class Meta:
+        model = Source
+        fields = (
+            *RECORD_FIELDS, "slug", "kind", "title", "author", "publisher", "published", "document_url",
+            "archived_url", "language", "sha256", "notes", *BOOKKEEPING_FIELDS,
+        )
+        read_only_fields = ("sha256",)
+
+
+def citable_models() -> dict[str, type]:
+    """Citable models by the name the API gives them (``case``, ``courtruling``, …)."""
+    from django.apps import apps
+
+    return {m._meta.model_name: m for m in apps.get_models() if issubclass(m, CitableModel)}
+
+
+class CitedRecordSchema(serializers.Serializer):
+    type = serializers.CharField(help_text="The kind of record, e.g. case or courtruling.")
+    id = serializers.CharField()
+    label = serializers.CharField()
+    url = serializers.URLField()
+
+
+@extend_schema_field(CitedRecordSchema)
+class CitedRecordField(serializers.Field):
+    """The record a citation backs: its type, id, label and URL."""
+
+    def to_representation(self, value):
+        return {
+            "type": value._meta.model_name,
+            "id": stable_id(value),
+            "label": str(value) if value._meta.model_name != "person" else value.name,
+            "url": api_url(value, self.context.get("request")),
+        }
+
+
+class CitationSerializer(RecordSerializer):
+    source = SummaryField(SourceSummary)
+    record = CitedRecordField(read_only=True)
+    record_type = serializers.ChoiceField(
+        choices=[], write_only=True, help_text="The kind of record cited for, e.g. case or courtruling."
+    )
+    record_id = serializers.CharField(write_only=True, help_text="The stable id of the record cited for.")
+
+    class Meta:
+        model = Citation
+        fields = (*RECORD_FIELDS, "source", "record", "record_type", "record_id", "locator", "locator_kind", "note",
+                  "created_at", "updated_at")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["record_type"].choices = sorted(citable_models())
+        if self.instance is not None and not isinstance(self.instance, list):
+            fields["record_type"].required = fields["record_id"].required = False
+        return fields
+
+    def validate(self, attrs):
+        record_type = attrs.pop("record_type", None)
+        record_id = attrs.pop("record_id", None)
+        if record_type or record_id:
+            model = citable_models().get(record_type or getattr(self.instance, "content_type", None).model)
+            try:
+                record = model.objects.get(**{stable_id_field(model): record_id})
+            except Exception:
+                raise serializers.ValidationError({"record_id": [f"No {model._meta.verbose_name} with id {record_id!r}."]}) from None
+            attrs["content_type"] = ContentType.objects.get_for_model(model)
+            attrs["object_id"] = record.pk
+        return super().validate(attrs)
+
+
+class ReportedFigureSerializer(CitedRecordMixin, RecordSerializer):
+    as_of = PartialDateField(source="as_of_date", required=False, allow_null=True, help_text="For a count at a point in time.")
+    value_label = serializers.CharField(read_only=True, help_text='The value as a sentence would give it: "at least 300".')
+    period_label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ReportedFigure
+        fields = (
+            *RECORD_FIELDS, "metric", "metric_detail", "scope_country", "scope_label", "year_from", "year_to",
+            "as_of", "value", "value_high", "unit", "qualifier", "value_label", "period_label", "notes",
+            "citations", *BOOKKEEPING_FIELDS,
+        )

@@ -1,0 +1,75 @@
+"""The API's resources for sources, citations and reported figures."""
+
+from django.contrib.contenttypes.prefetch import GenericPrefetch
+
+from extraditions.api.filters import Facet
+from extraditions.api.views import RecordViewSet
+from sources.models import Citation, ReportedFigure, Source
+
+from . import filters, serializers
+from .serializers import citable_models
+
+CHANGE_ORDERINGS = {"updated": "updated_at", "created": "created_at"}
+
+
+class SourceViewSet(RecordViewSet):
+    """The documents facts in the tracker come from."""
+
+    queryset = Source.objects.all()
+    serializer_class = serializers.SourceSerializer
+    filterset_class = filters.SourceFilterSet
+    search_fields = ("title", "author", "publisher", "notes")
+    ordering_fields = {"published": "published_on", "title": "title", **CHANGE_ORDERINGS}
+    default_ordering = ("-published",)
+    facets = {
+        "kind": Facet.choice(Source, "kind"),
+        "language": Facet("language"),
+        "publisher": Facet("publisher"),
+        "published_year": Facet.year("published_on"),
+    }
+
+
+class CitationViewSet(RecordViewSet):
+    """Which source backs which record, and where in the source."""
+
+    queryset = Citation.objects.all()
+    serializer_class = serializers.CitationSerializer
+    filterset_class = filters.CitationFilterSet
+    search_fields = ("locator", "note", "source__title")
+    ordering_fields = CHANGE_ORDERINGS
+    default_ordering = ("-updated",)
+    facets = {"locator_kind": Facet.choice(Citation, "locator_kind")}
+
+    def optimise(self, queryset):
+        # One query per kind of record cited, however long the page.
+        # Each record with the records its label names (a detention's person, a notice's subject).
+        records = [
+            GenericPrefetch(
+                "record",
+                [
+                    model.objects.select_related(*(f.name for f in model._meta.concrete_fields if f.many_to_one and f.name != "content_type"))
+                    for model in citable_models().values()
+                ],
+            )
+        ]
+        return queryset.select_related("source", "content_type").prefetch_related(*records)
+
+
+class ReportedFigureViewSet(RecordViewSet):
+    """Numbers as each source reports them; conflicting figures from different sources side by side."""
+
+    queryset = ReportedFigure.objects.all()
+    serializer_class = serializers.ReportedFigureSerializer
+    filterset_class = filters.ReportedFigureFilterSet
+    search_fields = ("metric_detail", "scope_label", "notes")
+    ordering_fields = {"year_from": "year_from", "as_of": "as_of", "value": "value", **CHANGE_ORDERINGS}
+    default_ordering = ("year_from",)
+    facets = {
+        "metric": Facet.choice(ReportedFigure, "metric"),
+        "scope_country": Facet.country("scope_country"),
+        "qualifier": Facet.choice(ReportedFigure, "qualifier"),
+        "unit": Facet.choice(ReportedFigure, "unit"),
+    }
+
+    def optimise(self, queryset):
+        return queryset.prefetch_related(self.citations_prefetch())

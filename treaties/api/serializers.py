@@ -1,0 +1,52 @@
+"""Treaties and their steps in the API."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from extraditions.api.serializers import RecordSerializer, SummaryField, SummarySerializer
+from sources.api.serializers import BOOKKEEPING_FIELDS, RECORD_FIELDS, CitedRecordMixin
+from treaties.models import Treaty, TreatyStep
+from treaties.status import TreatyStatus
+
+
+class TreatySummary(SummarySerializer):
+    class Meta:
+        model = Treaty
+        fields = (*SummarySerializer.BASE_FIELDS, "kind", "china_party", "counterpart", "counterpart_organisation")
+
+
+class TreatyStepBriefSerializer(serializers.ModelSerializer):
+    occurred = serializers.CharField(source="occurred.isoformat", read_only=True)
+
+    class Meta:
+        model = TreatyStep
+        fields = ("occurred", "kind", "description")
+
+
+class TreatySerializer(CitedRecordMixin, RecordSerializer):
+    status = serializers.SerializerMethodField(
+        help_text="Derived from the dates of the treaty's steps, on the date given by status_on (default: today)."
+    )
+    steps = TreatyStepBriefSerializer(many=True, read_only=True, help_text="Further steps of the treaty's timeline.")
+
+    class Meta:
+        model = Treaty
+        fields = (
+            *RECORD_FIELDS, "slug", "kind", "china_party", "counterpart", "counterpart_organisation", "title", "status",
+            "signed", "china_approved", "counterpart_ratified", "in_force", "known_in_force", "suspended", "terminated",
+            "simplified_procedure", "death_penalty_refusal", "political_offence_exception", "nationals_refusal",
+            "notes", "steps", "citations", *BOOKKEEPING_FIELDS,
+        )
+
+
+    @extend_schema_field(serializers.ChoiceField(choices=TreatyStatus.choices))
+    def get_status(self, obj) -> str:
+        return getattr(obj, "status", None) or obj.current_status
+
+
+class TreatyStepSerializer(CitedRecordMixin, RecordSerializer):
+    treaty = SummaryField(TreatySummary)
+
+    class Meta:
+        model = TreatyStep
+        fields = (*RECORD_FIELDS, "treaty", "occurred", "kind", "description", "citations", "created_at", "updated_at")
