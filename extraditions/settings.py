@@ -158,6 +158,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "extraditions.api.schema.blank_strings_any_of",
+    ],
     # Each choice set under its own name: many fields are called "kind" or "status".
     "ENUM_NAME_OVERRIDES": {
         "CountryEnum": "extraditions.api.schema.country_choices",

@@ -161,3 +161,32 @@ class BreachFactory(DjangoModelFactory):
     kind = cases.BreachKind.CONSULAR_ACCESS_DENIED
     treaty = factory.SubFactory(TreatyFactory, kind=treaties.TreatyKind.CONSULAR)
     description = "Consular visits refused."
+
+
+class AffiliationFactory(DjangoModelFactory):
+    class Meta:
+        model = cases.Affiliation
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"group-{n}")
+    name = factory.Sequence(lambda n: f"Group {n}")
+
+
+class TreatyStepFactory(DjangoModelFactory):
+    class Meta:
+        model = treaties.TreatyStep
+
+    treaty = factory.SubFactory(TreatyFactory)
+    occurred_on = datetime.date(2011, 3, 1)
+    occurred_on_precision = "day"
+    kind = treaties.TreatyStepKind.PARLIAMENT_VOTE
+
+
+class CitationFactory(DjangoModelFactory):
+    class Meta:
+        model = sources.Citation
+
+    source = factory.SubFactory(SourceFactory)
+    record = factory.SubFactory(CaseFactory)
+    locator = factory.Sequence(lambda n: f"p. {n}")
+    locator_kind = sources.LocatorKind.PAGE

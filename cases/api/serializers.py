@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from cases import models as m
 from extraditions.api.serializers import (
+    PartialDateField,
     RecordSerializer,
     SummaryField,
     SummarySerializer,
@@ -55,7 +56,7 @@ class ProvisionSummary(SummarySerializer):
 
 
 class RulingSummary(SummarySerializer):
-    decided = serializers.CharField(source="decided.isoformat", default=None, read_only=True)
+    decided = PartialDateField(read_only=True, allow_null=True)
 
     class Meta:
         model = m.CourtRuling
@@ -63,7 +64,7 @@ class RulingSummary(SummarySerializer):
 
 
 class NoticeSummary(SummarySerializer):
-    issued = serializers.CharField(source="issued.isoformat", default=None, read_only=True)
+    issued = PartialDateField(read_only=True, allow_null=True)
 
     class Meta:
         model = m.InterpolNotice
@@ -291,8 +292,8 @@ class BreachSerializer(CitedRecordMixin, RecordSerializer):
 class DetentionBriefSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uid", read_only=True)
     person = PersonSummary(read_only=True)
-    started = serializers.CharField(source="started.isoformat", default=None, read_only=True)
-    ended = serializers.CharField(source="ended.isoformat", default=None, read_only=True)
+    started = PartialDateField(read_only=True, allow_null=True)
+    ended = PartialDateField(read_only=True, allow_null=True)
 
     class Meta:
         model = m.Detention
@@ -301,7 +302,7 @@ class DetentionBriefSerializer(serializers.ModelSerializer):
 
 class EventBriefSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uid", read_only=True)
-    occurred = serializers.CharField(source="occurred.isoformat", default=None, read_only=True)
+    occurred = PartialDateField(read_only=True, allow_null=True)
 
     class Meta:
         model = m.CaseEvent
@@ -310,8 +311,8 @@ class EventBriefSerializer(serializers.ModelSerializer):
 
 class RequestBriefSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="uid", read_only=True)
-    requested = serializers.CharField(source="requested.isoformat", default=None, read_only=True)
-    decided = serializers.CharField(source="decided.isoformat", default=None, read_only=True)
+    requested = PartialDateField(read_only=True, allow_null=True)
+    decided = PartialDateField(read_only=True, allow_null=True)
 
     class Meta:
         model = m.ExtraditionRequest

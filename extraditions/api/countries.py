@@ -12,6 +12,7 @@ from collections import defaultdict
 from django.db.models import Count
 from django.utils import timezone
 from django_countries import countries
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
@@ -76,6 +77,13 @@ class CountryDetailSerializer(CountrySerializer):
     rulings = CountryRecordSerializer(many=True)
 
 
+class CountryListSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True, help_text="Always null: every country is on one page.")
+    previous = serializers.URLField(allow_null=True)
+    results = CountrySerializer(many=True)
+
+
 def country_summaries(request, on: datetime.date, code: str | None = None) -> dict[str, dict]:
     user = request.user
     treaties = Treaty.objects.visible_to(user).exclude(counterpart="").with_status(on)
@@ -132,9 +140,17 @@ def country_summaries(request, on: datetime.date, code: str | None = None) -> di
     return dict(sorted(summaries.items()))
 
 
+class OnePageSchema(AutoSchema):
+    """The list is one page with its envelope, not a bare array."""
+
+    def _is_list_view(self, serializer=None):
+        return False
+
+
 class CountryViewSet(ApiViewMixin, viewsets.ViewSet):
     """One summary per country: its treaties with China and their status, its cases by outcome, its rulings."""
 
+    schema = OnePageSchema()
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
     lookup_url_kwarg = "id"
     lookup_value_regex = "[A-Za-z]{2}"
@@ -168,7 +184,7 @@ class CountryViewSet(ApiViewMixin, viewsets.ViewSet):
                 description="Only countries whose extradition treaty with the PRC has this status on status_on.",
             ),
         ],
-        responses=CountrySerializer(many=True),
+        responses=CountryListSerializer,
     )
     def list(self, request):
         self.check_parameters(request, self.list_parameters)

@@ -36,3 +36,26 @@ class SummaryFieldExtension(OpenApiSerializerFieldExtension):
             return {**build_basic_type(OpenApiTypes.STR), "description": "The related record's id."}
         component = auto_schema.resolve_serializer(self.target.summary_serializer, direction)
         return component.ref
+
+
+
+def blank_strings_any_of(result, generator, request, public):
+    """A field that may be empty is "a URL (or a pattern) *or* an empty string": anyOf, not oneOf.
+
+    drf-spectacular writes oneOf, which a validator that does not check formats (most) finds
+    ambiguous for "" and rejects.
+    """
+    empty = {"type": "string", "maxLength": 0}
+
+    def walk(node):
+        if isinstance(node, dict):
+            if empty in (node.get("oneOf") or []):
+                node["anyOf"] = node.pop("oneOf")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result)
+    return result

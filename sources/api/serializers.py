@@ -21,7 +21,7 @@ BOOKKEEPING_FIELDS = ("publication_status", "visibility", "created_at", "updated
 
 
 class SourceSummary(SummarySerializer):
-    published = serializers.CharField(source="published.isoformat", default=None, read_only=True)
+    published = PartialDateField(read_only=True, allow_null=True)
 
     class Meta:
         model = Source

@@ -42,17 +42,14 @@ class CitationViewSet(RecordViewSet):
 
     def optimise(self, queryset):
         # One query per kind of record cited, however long the page.
-        # Each record with the records its label names (a detention's person, a notice's subject).
-        records = [
-            GenericPrefetch(
-                "record",
-                [
-                    model.objects.select_related(*(f.name for f in model._meta.concrete_fields if f.many_to_one and f.name != "content_type"))
-                    for model in citable_models().values()
-                ],
-            )
-        ]
-        return queryset.select_related("source", "content_type").prefetch_related(*records)
+        records = GenericPrefetch("record", [labelled_records(model) for model in citable_models().values()])
+        return queryset.select_related("source", "content_type").prefetch_related(records)
+
+
+def labelled_records(model):
+    """A model's records with the related records their labels name (a detention's person)."""
+    foreign_keys = [f.name for f in model._meta.concrete_fields if f.many_to_one]
+    return model.objects.select_related(*foreign_keys) if foreign_keys else model.objects.all()
 
 
 class ReportedFigureViewSet(RecordViewSet):

@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from extraditions.api.serializers import RecordSerializer, SummaryField, SummarySerializer
+from extraditions.api.serializers import PartialDateField, RecordSerializer, SummaryField, SummarySerializer
 from sources.api.serializers import BOOKKEEPING_FIELDS, RECORD_FIELDS, CitedRecordMixin
 from treaties.models import Treaty, TreatyStep
 from treaties.status import TreatyStatus
@@ -16,7 +16,7 @@ class TreatySummary(SummarySerializer):
 
 
 class TreatyStepBriefSerializer(serializers.ModelSerializer):
-    occurred = serializers.CharField(source="occurred.isoformat", read_only=True)
+    occurred = PartialDateField(read_only=True, allow_null=True)
 
     class Meta:
         model = TreatyStep

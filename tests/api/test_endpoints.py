@@ -1,0 +1,158 @@
+"""Generic tests run over every resource of the API: list, detail, filters, CSV, schema
+conformance, permissions and query counts. A new resource registered with the router is
+covered without writing a test for it."""
+
+import csv
+import io
+
+import jsonschema
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from drf_spectacular.generators import SchemaGenerator
+
+from extraditions.api.urls import router
+
+from .conftest import build_world
+
+RESOURCES = [prefix for prefix, viewset, basename in router.registry]
+RECORD_RESOURCES = [prefix for prefix, viewset, basename in router.registry if getattr(viewset, "queryset", None) is not None]
+
+
+def list_url(prefix: str) -> str:
+    return f"/api/v1/{prefix}/"
+
+
+def first_record(client, prefix: str) -> dict:
+    results = client.get(list_url(prefix)).json()["results"]
+    assert results, f"the world has no {prefix}"
+    return results[0]
+
+
+@pytest.fixture(scope="module")
+def openapi():
+    return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def response_schema(openapi, path: str, method: str = "get", status: str = "200") -> dict:
+    content = openapi["paths"][path][method]["responses"][status]["content"]
+    return {"allOf": [content["application/json"]["schema"]], "components": openapi["components"]}
+
+
+def assert_conforms(openapi, path: str, body) -> None:
+    jsonschema.validate(body, response_schema(openapi, path), cls=jsonschema.Draft202012Validator)
+
+
+@pytest.mark.parametrize("prefix", RESOURCES)
+def test_list_and_detail_answer_and_conform_to_the_schema(prefix, world, anonymous, viewer, openapi):
+    for client in (anonymous, viewer):
+        response = client.get(list_url(prefix))
+        assert response.status_code == 200, response.content
+        assert response["Content-Type"] == "application/json"
+        body = response.json()
+        assert body["count"] == len(body["results"]) >= 1
+        assert_conforms(openapi, f"/api/v1/{prefix}/", body)
+
+        record = body["results"][0]
+        detail = client.get(record["url"])
+        assert detail.status_code == 200, detail.content
+        assert detail.json()["id"] == record["id"]
+        assert_conforms(openapi, f"/api/v1/{prefix}/{{id}}/", detail.json())
+
+
+@pytest.mark.parametrize("prefix", RESOURCES)
+def test_unknown_parameters_and_malformed_values_are_refused(prefix, world, anonymous):
+    response = anonymous.get(list_url(prefix), {"no_such_filter": "x"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert "no_such_filter" in response.json()["errors"]
+
+    detail_url = first_record(anonymous, prefix)["url"]
+    assert anonymous.get(detail_url, {"kind": "x"}).status_code == 400
+
+
+@pytest.mark.parametrize("prefix", RECORD_RESOURCES)
+def test_updated_since_gives_only_recent_changes(prefix, world, anonymous):
+    assert anonymous.get(list_url(prefix), {"updated_since": "2000-01-01T00:00:00Z"}).json()["count"] >= 1
+    assert anonymous.get(list_url(prefix), {"updated_since": "2999-01-01T00:00:00Z"}).json()["count"] == 0
+    assert anonymous.get(list_url(prefix), {"updated_since": "yesterday"}).status_code == 400
+
+
+@pytest.mark.parametrize("prefix", RECORD_RESOURCES)
+def test_every_facet_and_ordering_answers(prefix, world, anonymous):
+    viewset = dict((p, v) for p, v, _ in router.registry)[prefix]
+    if viewset.facets:
+        body = anonymous.get(list_url(prefix), {"facet": list(viewset.facets)}).json()
+        assert set(body["facets"]) == set(viewset.facets)
+        for counts in body["facets"].values():
+            assert sum(row["count"] for row in counts) >= 1
+    for name in viewset.ordering_fields:
+        for ordering in (name, f"-{name}"):
+            assert anonymous.get(list_url(prefix), {"ordering": ordering}).status_code == 200
+    assert anonymous.get(list_url(prefix), {"facet": "no_such_facet"}).status_code == 400
+    assert anonymous.get(list_url(prefix), {"ordering": "no_such_field"}).status_code == 400
+
+
+@pytest.mark.parametrize("prefix", RESOURCES)
+def test_csv_has_the_same_records_as_json(prefix, world, anonymous):
+    json_ids = [record["id"] for record in anonymous.get(list_url(prefix)).json()["results"]]
+    for response in (
+        anonymous.get(list_url(prefix), {"format": "csv"}),
+        anonymous.get(list_url(prefix), HTTP_ACCEPT="text/csv"),
+    ):
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/csv")
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        rows = list(csv.DictReader(io.StringIO(content.decode())))
+        assert [row["id"] for row in rows] == json_ids
+        assert all(not value.startswith("=") for row in rows for value in row.values())
+
+
+@pytest.mark.parametrize("prefix", RECORD_RESOURCES)
+def test_a_list_costs_the_same_queries_however_many_records(prefix, db, anonymous, viewer):
+    build_world("one")
+
+    def queries(client):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(list_url(prefix), {"page_size": 100}).status_code == 200
+        return len(captured.captured_queries)
+
+    before = {"anonymous": queries(anonymous), "staff": queries(viewer)}
+    for n in range(3):
+        build_world(f"more{n}")
+    after = {"anonymous": queries(anonymous), "staff": queries(viewer)}
+    assert after == before
+
+
+@pytest.mark.parametrize("prefix", RECORD_RESOURCES)
+def test_anonymous_users_cannot_write(prefix, world, anonymous):
+    record = first_record(anonymous, prefix)
+    response = anonymous.post(list_url(prefix), {}, format="json")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"].startswith("Token")
+    assert anonymous.patch(record["url"], {}, format="json").status_code == 401
+    assert anonymous.delete(record["url"]).status_code == 401
+
+
+@pytest.mark.parametrize("prefix", RECORD_RESOURCES)
+def test_staff_without_the_permission_cannot_write(prefix, world, viewer):
+    record = first_record(viewer, prefix)
+    response = viewer.post(list_url(prefix), {}, format="json")
+    assert response.status_code == 403
+    assert response.json()["status"] == 403
+    assert viewer.patch(record["url"], {}, format="json").status_code == 403
+    assert viewer.delete(record["url"]).status_code == 403
+
+
+def test_the_schema_is_valid_openapi_and_documents_every_filter(client, db):
+    response = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.1")
+    cases = {p["name"]: p for p in schema["paths"]["/api/v1/cases/"]["get"]["parameters"]}
+    for name in ("kind", "outcome", "host_country", "has_red_notice", "updated_since", "started_after", "q", "ordering", "cursor"):
+        assert name in cases, name
+    assert "enum" in str(cases["outcome"]["schema"]) or "$ref" in str(cases["outcome"]["schema"])
+    treaties = {p["name"] for p in schema["paths"]["/api/v1/treaties/"]["get"]["parameters"]}
+    assert {"status_on", "status", "signed_before"} <= treaties
+    assert client.get("/api/v1/docs/").status_code == 200
