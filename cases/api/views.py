@@ -128,6 +128,7 @@ class CaseParticipantViewSet(RecordViewSet):
     queryset = m.CaseParticipant.objects.all()
     serializer_class = serializers.CaseParticipantSerializer
     filterset_class = filters.CaseParticipantFilterSet
+    search_fields = ("person__name", "case__title")
     facets = {"role": Facet.choice(m.CaseParticipant, "role")}
 
     def optimise(self, queryset):

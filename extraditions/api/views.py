@@ -107,7 +107,7 @@ class RecordViewSet(ApiViewMixin, viewsets.ModelViewSet):
     # --- search --------------------------------------------------------------------------------
 
     def search_q(self, term: str) -> Q:
-        condition = Q()
+        condition = Q(pk__in=[])  # no search fields: nothing matches
         for field in self.search_fields:
             condition |= Q(**{f"{field}__icontains": term})
         return condition

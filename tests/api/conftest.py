@@ -26,7 +26,7 @@ def build_world(tag: str = "", **publication) -> dict:
     source = f.SourceFactory(title=f"Report {tag}", **pub)
     treaty = f.TreatyFactory(title=f"Treaty {tag}", notes=f"Notes {tag}", counterpart="SE", **pub)
     f.TreatyStepFactory(treaty=treaty, description=f"Vote {tag}")
-    group = f.AffiliationFactory(description=f"Group {tag}")
+    group = f.AffiliationFactory()  # reference data: public whatever the world
     person = f.PersonFactory(name=f"Person {tag}", biography=f"Biography {tag}", citizenships=["CN"], **pub)
     person.affiliations.add(group)
     f.AliasFactory(person=person, name=f"Alias {tag} {person.pk}", source=source)
