@@ -18,6 +18,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
@@ -149,6 +150,8 @@ class OnePageSchema(AutoSchema):
 
 class CountryViewSet(ApiViewMixin, viewsets.ViewSet):
     """One summary per country: its treaties with China and their status, its cases by outcome, its rulings."""
+
+    permission_classes = [AllowAny]  # read-only: other methods are a 405
 
     schema = OnePageSchema()
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]

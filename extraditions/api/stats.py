@@ -6,6 +6,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,6 +21,8 @@ class StatsView(ApiViewMixin, APIView):
 
     Counted over the records the caller may see: for the public, published and public records only.
     """
+
+    permission_classes = [AllowAny]  # read-only: other methods are a 405
 
     @extend_schema(
         parameters=[OpenApiParameter("on", OpenApiTypes.DATE, description="The date of the figures (default: today).")],
