@@ -222,7 +222,7 @@ class LegalProvisionViewSet(RecordViewSet):
     queryset = m.LegalProvision.objects.all()
     serializer_class = serializers.LegalProvisionSerializer
     filterset_class = filters.LegalProvisionFilterSet
-    search_fields = ("instrument_name", "article", "title")
+    search_fields = ("instrument", "instrument_name", "article", "title")
     ordering_fields = {"instrument": "instrument", "article": "article", **CHANGE_ORDERINGS}
     default_ordering = ("instrument", "article")
     facets = {"instrument": Facet.choice(m.LegalProvision, "instrument")}

@@ -175,11 +175,10 @@ class StableIdsFormField(forms.CharField):
         value = super().clean(value)
         ids = [item.strip() for item in (value or "").split(",") if item.strip()]
         if self.uuids:
-            for item in ids:
-                try:
-                    uuid.UUID(item)
-                except ValueError:
-                    raise forms.ValidationError(f"{item!r} is not a valid id.") from None
+            try:
+                return [str(uuid.UUID(item)) for item in ids]
+            except ValueError:
+                raise forms.ValidationError("Give ids as UUIDs, comma-separated.") from None
         return ids
 
 
@@ -196,7 +195,21 @@ class StableIdFilter(VisibleRelationMixin, django_filters.Filter):
     def filter(self, qs, value):
         if not value:
             return qs
+        self.check_ids_exist(qs.model, value)
         return self.apply(qs, Q(**{f"{self.target_field}__in": value}))
+
+    def check_ids_exist(self, model, ids: list[str]) -> None:
+        """A mistyped id is an error, not an empty list. A record the user may not see is
+        reported exactly like one that does not exist."""
+        relation = self.field_name.rpartition("__")[0]
+        target = related_model(model, relation)
+        visible = target.objects.visible_to(getattr(self.parent.request, "user", None))
+        found = {str(v) for v in visible.filter(**{f"{self.target_field}__in": ids}).values_list(self.target_field, flat=True)}
+        missing = [item for item in ids if item not in found]
+        if missing:
+            name = next(name for name, candidate in self.parent.filters.items() if candidate is self)
+            noun = target._meta.verbose_name
+            raise ValidationError({name: [f"No {noun} with id {item!r}." for item in missing]})
 
 
 class RecordFilterSet(django_filters.FilterSet):

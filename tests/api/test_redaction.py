@@ -98,10 +98,14 @@ def test_hidden_records_are_not_found_at_their_urls(hidden, anonymous, viewer):
         assert viewer.get(url).status_code == 200, url  # staff see everything
 
 
-def test_filters_on_hidden_records_match_nothing(hidden, anonymous):
+def test_a_hidden_record_named_in_a_filter_is_unknown(hidden, anonymous, viewer):
     person = next(r for r in hidden["hidden"] if isinstance(r, cases.Person) and r.slug.startswith(MARKER))
-    assert anonymous.get("/api/v1/cases/", {"person": person.slug}).json()["count"] == 0
-    assert anonymous.get("/api/v1/notices/", {"subject": person.slug}).json()["count"] == 0
+    for url, param in (("/api/v1/cases/", "person"), ("/api/v1/notices/", "subject")):
+        hidden_answer = anonymous.get(url, {param: person.slug})
+        missing_answer = anonymous.get(url, {param: f"{MARKER}-no-such-person"})
+        assert hidden_answer.status_code == missing_answer.status_code == 400
+        assert hidden_answer.json()["errors"][param] == [f"No person with id {person.slug!r}."]
+        assert viewer.get(url, {param: person.slug}).json()["count"] >= 1
     assert anonymous.get("/api/v1/cases/", {"has_red_notice": "true"}).json()["count"] == 1  # the public notice only
 
 
