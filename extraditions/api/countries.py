@@ -188,6 +188,7 @@ class CountryViewSet(ApiViewMixin, viewsets.ViewSet):
             ),
         ],
         responses=CountryListSerializer,
+        operation_id="countries_list",
     )
     def list(self, request):
         self.check_parameters(request, self.list_parameters)

@@ -394,6 +394,37 @@ class Facet:
         ]
 
 
+class ListParametersBackend(BaseFilterBackend):
+    """Documents ``facet`` and ``format`` in the schema; the view acts on them."""
+
+    def filter_queryset(self, request, queryset, view):
+        return queryset
+
+    def get_schema_operation_parameters(self, view):
+        parameters = [
+            {
+                "name": "format",
+                "required": False,
+                "in": "query",
+                "description": "csv: the whole filtered list as CSV, streamed (same as Accept: text/csv).",
+                "schema": {"type": "string", "enum": ["json", "csv"]},
+            }
+        ]
+        if view.facets:
+            parameters.append(
+                {
+                    "name": "facet",
+                    "required": False,
+                    "in": "query",
+                    "description": "Count the filtered records per value of these fields; repeatable.",
+                    "schema": {"type": "array", "items": {"type": "string", "enum": list(view.facets)}},
+                    "style": "form",
+                    "explode": True,
+                }
+            )
+        return parameters
+
+
 def requested_facets(request, view) -> list[str]:
     names = request.query_params.getlist("facet")
     unknown = [name for name in names if name not in view.facets]

@@ -22,7 +22,7 @@ from rest_framework.response import Response
 
 from extraditions.models import can_see_unpublished, public_q
 
-from .filters import FilterBackend, OrderingBackend, QueryFilter, requested_facets
+from .filters import FilterBackend, ListParametersBackend, OrderingBackend, QueryFilter, requested_facets
 from .pagination import KeysetPagination
 from .permissions import RecordPermission
 from .renderers import CSVRenderer, ProblemJSONRenderer, csv_columns, csv_lines
@@ -52,7 +52,7 @@ class ApiViewMixin:
 class RecordViewSet(ApiViewMixin, viewsets.ModelViewSet):
     queryset = None  # Model.objects.all(): names the model; get_queryset decides what a user sees
     detail_serializer_class = None
-    filter_backends = [FilterBackend, QueryFilter, OrderingBackend]
+    filter_backends = [FilterBackend, QueryFilter, OrderingBackend, ListParametersBackend]
     pagination_class = KeysetPagination
     permission_classes = [RecordPermission]
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
