@@ -118,6 +118,15 @@ class SummaryField(serializers.RelatedField):
     def use_pk_only_optimization(self):
         return False
 
+    def get_choices(self, cutoff=None):
+        """For the browsable API's forms: ids and labels (a summary is not a dictionary key)."""
+        queryset = self.get_queryset()
+        if queryset is None:
+            return {}
+        if cutoff is not None:
+            queryset = queryset[:cutoff]
+        return {stable_id(item): self.display_value(item) for item in queryset}
+
 
 class SummaryListField(serializers.ManyRelatedField):
     """A list of related records, filtered to what the user may see."""

@@ -102,6 +102,8 @@ def test_csv_has_the_same_records_as_json(prefix, world, anonymous):
     ):
         assert response.status_code == 200
         assert response["Content-Type"].startswith("text/csv")
+        # Record lists are streamed; the country summaries are one small computed page.
+        assert response.streaming == (prefix in RECORD_RESOURCES)
         content = b"".join(response.streaming_content) if response.streaming else response.content
         rows = list(csv.DictReader(io.StringIO(content.decode())))
         assert [row["id"] for row in rows] == json_ids
@@ -164,3 +166,17 @@ def test_the_schema_generates_without_a_warning(tmp_path, db):
 
     # --validate checks it against the OpenAPI 3.1 specification; a warning marks an undocumented field.
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+
+
+@pytest.mark.parametrize("prefix", RESOURCES)
+def test_the_browsable_api_renders_for_the_public_and_staff(prefix, world, client, django_user_model):
+    """Journalists open API links in a browser: the HTML view of each list and record must render."""
+    for logged_in in (False, True):
+        if logged_in:
+            client.force_login(django_user_model.objects.create_superuser(f"admin-{prefix}", password="x" * 12))
+        response = client.get(list_url(prefix), HTTP_ACCEPT="text/html")
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/html")
+        record_url = client.get(list_url(prefix), HTTP_ACCEPT="application/json").json()["results"][0]["url"]
+        assert client.get(record_url, HTTP_ACCEPT="text/html").status_code == 200
+        assert client.options(list_url(prefix)).status_code == 200
