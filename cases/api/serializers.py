@@ -9,6 +9,9 @@ from rest_framework import serializers
 
 from cases import models as m
 from extraditions.api.serializers import (
+    BOOKKEEPING_FIELDS,
+    CHANGE_FIELDS,
+    RECORD_FIELDS,
     PartialDateField,
     RecordSerializer,
     SummaryField,
@@ -17,11 +20,8 @@ from extraditions.api.serializers import (
     request_user,
     summary_many,
 )
-from sources.api.serializers import BOOKKEEPING_FIELDS, RECORD_FIELDS, CitedRecordMixin, SourceSummary
+from sources.api.serializers import CitedRecordMixin, SourceSummary
 from treaties.api.serializers import TreatySummary
-
-CHANGE_FIELDS = ("created_at", "updated_at")
-
 
 # --- summaries -------------------------------------------------------------------------------
 

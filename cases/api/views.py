@@ -9,13 +9,10 @@ from django.db.models import Prefetch, Q
 
 from cases import models as m
 from extraditions.api.filters import Facet
-from extraditions.api.views import RecordViewSet
+from extraditions.api.views import CHANGE_ORDERINGS, RecordViewSet
 from extraditions.models import can_see_unpublished
 
 from . import filters, serializers
-
-CHANGE_ORDERINGS = {"updated": "updated_at", "created": "created_at"}
-
 
 class AffiliationViewSet(RecordViewSet):
     """Groups and affiliations that explain why a person is targeted (Uyghur, Falun Gong, …)."""

@@ -19,7 +19,7 @@ from django.db.models import F, Q
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
-from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.utils.urls import replace_query_param
 
 
 @dataclass(frozen=True)
@@ -195,6 +195,3 @@ class KeysetPagination(BasePagination):
             },
         ]
 
-
-def without_cursor(url: str) -> str:
-    return remove_query_param(url, KeysetPagination.cursor_query_param)

@@ -22,6 +22,12 @@ from extraditions.models import PublicationStatus, PublishableModel, Visibility,
 from extraditions.partial_dates import PartialDate, PartialDateProperty
 
 
+# The fields every full record starts and ends with.
+RECORD_FIELDS = ("id", "url", "uid")
+CHANGE_FIELDS = ("created_at", "updated_at")
+BOOKKEEPING_FIELDS = ("publication_status", "visibility", *CHANGE_FIELDS)  # for publishable records
+
+
 def stable_id_field(model) -> str:
     """The field whose value identifies a record in URLs: its slug, else its UUID."""
     return "slug" if any(f.name == "slug" for f in model._meta.get_fields()) else "uid"

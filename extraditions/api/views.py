@@ -29,6 +29,10 @@ from .renderers import CSVRenderer, ProblemJSONRenderer, csv_columns, csv_lines
 from .serializers import stable_id_field
 
 
+# Every record can be sorted by when it was last changed or created.
+CHANGE_ORDERINGS = {"updated": "updated_at", "created": "created_at"}
+
+
 class Conflict(exceptions.APIException):
     status_code = 409
     default_detail = "The request conflicts with the current state of the record."
@@ -59,7 +63,7 @@ class RecordViewSet(ApiViewMixin, viewsets.ModelViewSet):
     lookup_url_kwarg = "id"
 
     search_fields: tuple[str, ...] = ()
-    ordering_fields: dict[str, str] = {"updated": "updated_at", "created": "created_at"}
+    ordering_fields: dict[str, str] = CHANGE_ORDERINGS
     default_ordering: tuple[str, ...] = ("-updated",)
     facets: dict = {}
     csv_chunk_size = 1000
@@ -181,10 +185,9 @@ class RecordViewSet(ApiViewMixin, viewsets.ModelViewSet):
         try:
             instance.delete()
         except (ProtectedError, RestrictedError) as error:
-            blockers = sorted({obj._meta.verbose_name_plural for obj in error.protected_objects}) if hasattr(
-                error, "protected_objects"
-            ) else sorted({obj._meta.verbose_name_plural for obj in error.restricted_objects})
-            raise Conflict(f"Other records depend on this one ({', '.join(map(str, blockers))}); change them first.") from error
+            blockers = getattr(error, "protected_objects", None) or getattr(error, "restricted_objects", ())
+            names = sorted({str(obj._meta.verbose_name_plural) for obj in blockers})
+            raise Conflict(f"Other records depend on this one ({', '.join(names)}); change them first.") from error
 
 
 def set_last_modified(response, records) -> None:

@@ -5,6 +5,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from extraditions.api.serializers import (
+    BOOKKEEPING_FIELDS,
+    CHANGE_FIELDS,
+    RECORD_FIELDS,
     PartialDateField,
     RecordSerializer,
     SummaryField,
@@ -15,9 +18,6 @@ from extraditions.api.serializers import (
 )
 from extraditions.models import CitableModel
 from sources.models import Citation, ReportedFigure, Source
-
-RECORD_FIELDS = ("id", "url", "uid")
-BOOKKEEPING_FIELDS = ("publication_status", "visibility", "created_at", "updated_at")
 
 
 class SourceSummary(SummarySerializer):
@@ -94,7 +94,7 @@ class CitationSerializer(RecordSerializer):
     class Meta:
         model = Citation
         fields = (*RECORD_FIELDS, "source", "record", "record_type", "record_id", "locator", "locator_kind", "note",
-                  "created_at", "updated_at")
+                  *CHANGE_FIELDS)
 
     def get_fields(self):
         fields = super().get_fields()

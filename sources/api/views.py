@@ -3,14 +3,11 @@
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 
 from extraditions.api.filters import Facet
-from extraditions.api.views import RecordViewSet
+from extraditions.api.views import CHANGE_ORDERINGS, RecordViewSet
 from sources.models import Citation, ReportedFigure, Source
 
 from . import filters, serializers
 from .serializers import citable_models
-
-CHANGE_ORDERINGS = {"updated": "updated_at", "created": "created_at"}
-
 
 class SourceViewSet(RecordViewSet):
     """The documents facts in the tracker come from."""

@@ -3,8 +3,16 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from extraditions.api.serializers import PartialDateField, RecordSerializer, SummaryField, SummarySerializer
-from sources.api.serializers import BOOKKEEPING_FIELDS, RECORD_FIELDS, CitedRecordMixin
+from extraditions.api.serializers import (
+    BOOKKEEPING_FIELDS,
+    CHANGE_FIELDS,
+    RECORD_FIELDS,
+    PartialDateField,
+    RecordSerializer,
+    SummaryField,
+    SummarySerializer,
+)
+from sources.api.serializers import CitedRecordMixin
 from treaties.models import Treaty, TreatyStep
 from treaties.status import TreatyStatus
 
@@ -49,4 +57,4 @@ class TreatyStepSerializer(CitedRecordMixin, RecordSerializer):
 
     class Meta:
         model = TreatyStep
-        fields = (*RECORD_FIELDS, "treaty", "occurred", "kind", "description", "citations", "created_at", "updated_at")
+        fields = (*RECORD_FIELDS, "treaty", "occurred", "kind", "description", "citations", *CHANGE_FIELDS)

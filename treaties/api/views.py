@@ -1,14 +1,11 @@
 """The API's resources for treaties."""
 
 from extraditions.api.filters import Facet
-from extraditions.api.views import RecordViewSet
+from extraditions.api.views import CHANGE_ORDERINGS, RecordViewSet
 from treaties.models import Treaty, TreatyStep
 from treaties.status import TreatyStatus
 
 from . import filters, serializers
-
-CHANGE_ORDERINGS = {"updated": "updated_at", "created": "created_at"}
-
 
 class TreatyViewSet(RecordViewSet):
     """China's bilateral agreements and the dates of their steps; the status is derived for any date."""
