@@ -10,6 +10,13 @@ class ApiRouter(DefaultRouter):
         super().__init__()
         self.model_basenames = {}
 
+    def get_api_root_view(self, api_urls=None):
+        """The root lists the resources, then the headline figures and the documentation."""
+        list_route = self.routes[0].name
+        root = {prefix: list_route.format(basename=basename) for prefix, _, basename in self.registry}
+        root.update(stats="stats", schema="schema", docs="docs")
+        return self.APIRootView.as_view(api_root_dict=root)
+
     def register(self, prefix, viewset, basename=None):
         super().register(prefix, viewset, basename)
         queryset = getattr(viewset, "queryset", None)

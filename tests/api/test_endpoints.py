@@ -219,3 +219,10 @@ def test_every_filter_takes_a_well_formed_value(prefix, world, anonymous, viewer
         for client in (anonymous, viewer):
             response = client.get(list_url(prefix), {name: value, "facet": list(viewset.facets)[:1]})
             assert response.status_code == 200, (name, value, response.content[:300])
+
+
+def test_the_root_lists_every_resource_and_the_docs(anonymous, db):
+    root = anonymous.get("/api/v1/").json()
+    assert set(RESOURCES) | {"stats", "schema", "docs"} == set(root)
+    for url in root.values():
+        assert anonymous.get(url).status_code == 200, url
