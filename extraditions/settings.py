@@ -137,6 +137,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "extraditions.api.errors.problem_exception_handler",
     "URL_FORMAT_OVERRIDE": "format",
+    # Behind N reverse proxies, the client's address for rate limits is read from X-Forwarded-For.
+    "NUM_PROXIES": int(os.environ["NUM_PROXIES"]) if os.environ.get("NUM_PROXIES") else None,
 }
 
 # Requests per client address for anonymous users of the API; empty turns the limit off.
