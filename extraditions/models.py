@@ -135,3 +135,6 @@ class PublishableModel(CitableModel):
     @property
     def is_public(self) -> bool:
         return self.publication_status == PublicationStatus.PUBLISHED and self.visibility == Visibility.PUBLIC
+
+
+from .search.models import SearchDocument  # noqa: E402,F401  (the app's concrete model lives with the search code)

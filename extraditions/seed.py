@@ -24,6 +24,7 @@ from django.db import models, transaction
 from cases import models as cases
 from extraditions.models import PublicationStatus, PublishableModel, Visibility
 from extraditions.partial_dates import PartialDate
+from extraditions.search import indexing as search_indexing
 from sources.models import Citation, ReportedFigure, Source
 from treaties.models import Treaty, TreatyStep
 
@@ -79,7 +80,8 @@ class SeedLoader:
             ("figures.yaml", self.load_figure),
             ("breaches.yaml", self.load_breach),
         ]
-        with transaction.atomic():
+        # The search index is written once per touched record, at the end, not at every save.
+        with transaction.atomic(), search_indexing.deferred():
             for filename, load_record in steps:
                 records = self.read(filename)
                 if records is None:

@@ -14,6 +14,7 @@ from extraditions.api.serializers import (
     RECORD_FIELDS,
     PartialDateField,
     RecordSerializer,
+    SearchMatchMixin,
     SummaryField,
     SummarySerializer,
     can_see_unpublished,
@@ -116,7 +117,7 @@ class AffiliationSerializer(RecordSerializer):
         fields = (*RECORD_FIELDS, "slug", "name", "description", *CHANGE_FIELDS)
 
 
-class PersonSerializer(CitedRecordMixin, RecordSerializer):
+class PersonSerializer(CitedRecordMixin, SearchMatchMixin, RecordSerializer):
     affiliations = summary_many(AffiliationSummary, required=False)
     aliases = AliasBriefSerializer(many=True, read_only=True, help_text="Other names and spellings.")
     cases = ParticipationBriefSerializer(
@@ -129,7 +130,7 @@ class PersonSerializer(CitedRecordMixin, RecordSerializer):
     class Meta:
         model = m.Person
         fields = (
-            *RECORD_FIELDS, "slug", "name", "name_original", "original_script", "is_pseudonym", "is_unnamed",
+            *RECORD_FIELDS, "match", "slug", "name", "name_original", "original_script", "is_pseudonym", "is_unnamed",
             "citizenships", "affiliations", "occupation", "asylum_status", "asylum_country", "asylum_by_unhcr",
             "asylum_since", "current_situation", "biography", "aliases", "cases", "citations", *BOOKKEEPING_FIELDS,
         )
@@ -151,7 +152,7 @@ class AliasSerializer(RecordSerializer):
         fields = (*RECORD_FIELDS, "person", "name", "script", "kind", "source", "note", *CHANGE_FIELDS)
 
 
-class CaseSerializer(CitedRecordMixin, RecordSerializer):
+class CaseSerializer(CitedRecordMixin, SearchMatchMixin, RecordSerializer):
     persons = ParticipantBriefSerializer(
         source="participants", many=True, read_only=True, help_text="The persons in the case and their roles."
     )
@@ -161,7 +162,7 @@ class CaseSerializer(CitedRecordMixin, RecordSerializer):
     class Meta:
         model = m.Case
         fields = (
-            *RECORD_FIELDS, "slug", "title", "kind", "requesting_state", "host_country", "started", "persons",
+            *RECORD_FIELDS, "match", "slug", "title", "kind", "requesting_state", "host_country", "started", "persons",
             "group_size", "group_description", "charges", "charge_category", "outcome", "aftermath",
             "aftermath_detail", "treaty", "notices", "summary", "citations", *BOOKKEEPING_FIELDS,
         )
@@ -233,7 +234,7 @@ class LegalProvisionSerializer(RecordSerializer):
         )
 
 
-class CourtRulingSerializer(CitedRecordMixin, RecordSerializer):
+class CourtRulingSerializer(CitedRecordMixin, SearchMatchMixin, RecordSerializer):
     case = SummaryField(CaseSummary)
     grounds = summary_many(
         ProvisionSummary, required=False,
@@ -244,7 +245,7 @@ class CourtRulingSerializer(CitedRecordMixin, RecordSerializer):
     class Meta:
         model = m.CourtRuling
         fields = (
-            *RECORD_FIELDS, "slug", "case", "persons", "court", "country", "international_body", "level", "decided",
+            *RECORD_FIELDS, "match", "slug", "case", "persons", "court", "country", "international_body", "level", "decided",
             "decision", "grounds", "assurance_assessment", "docket_number", "language", "summary", "citations",
             *BOOKKEEPING_FIELDS,
         )

@@ -5,14 +5,17 @@ querysets filtered to what the user may see: a restricted person never appears i
 case's list of persons.
 """
 
-from django.db.models import Prefetch, Q
+from django.db.models import Case, FloatField, Prefetch, Q, Value, When
 
 from cases import models as m
 from extraditions.api.filters import Facet
-from extraditions.api.views import CHANGE_ORDERINGS, RecordViewSet
-from extraditions.models import can_see_unpublished
+from extraditions.api.views import CHANGE_ORDERINGS, FullTextSearchMixin, RecordViewSet
+from extraditions.search.backends import backend as search_backend
+from extraditions.search.backends import is_searchable
+from extraditions.search.text import snippet
 
 from . import filters, serializers
+from ..search import find_persons
 
 class AffiliationViewSet(RecordViewSet):
     """Groups and affiliations that explain why a person is targeted (Uyghur, Falun Gong, …)."""
@@ -31,7 +34,6 @@ class PersonViewSet(RecordViewSet):
     queryset = m.Person.objects.all()
     serializer_class = serializers.PersonSerializer
     filterset_class = filters.PersonFilterSet
-    search_fields = ("name", "occupation")
     ordering_fields = {"name": "name", **CHANGE_ORDERINGS}
     default_ordering = ("name",)
     facets = {
@@ -49,17 +51,34 @@ class PersonViewSet(RecordViewSet):
             self.citations_prefetch(),
         )
 
-    def search_q(self, term):
-        # Other names count only where the user may see them (never a pseudonymous person's real name).
-        aliases = self.visible(m.Alias).filter(name__icontains=term).values("person")
-        condition = super().search_q(term) | Q(pk__in=aliases)
-        if can_see_unpublished(self.user):
-            condition |= Q(name_original__icontains=term)
-        else:
-            condition |= Q(name_original__icontains=term, is_pseudonym=False)
-        return condition
+    search_help = (
+        "Finds persons by any of their names: primary name, aliases, the name in Chinese characters "
+        "(simplified or traditional), pinyin with or without tone marks or spaces, and misspellings; "
+        "also words of the biography. Sorted by relevance unless ordering says otherwise."
+    )
 
-    search_description = ("name", "name in original script", "aliases", "occupation")
+    def search(self, queryset, query):
+        self.name_matches = {match.person_id: match for match in find_persons(query, self.user)}
+        engine = search_backend()
+        by_text = queryset.filter(engine.matching(m.Person, query)).values("pk") if is_searchable(query) else []
+        relevance = Case(
+            *(When(pk=pk, then=Value(match.score)) for pk, match in self.name_matches.items()),
+            default=Value(TEXT_MATCH_SCORE),
+            output_field=FloatField(),
+        )
+        return queryset.filter(Q(pk__in=list(self.name_matches)) | Q(pk__in=by_text)).annotate(relevance=relevance)
+
+    def search_matches(self, records, query):
+        matches = {}
+        for person in records:
+            name_match = self.name_matches.get(person.pk)
+            reasons = [name_match.reason] if name_match else ["mentioned in the biography or occupation"]
+            text = "" if name_match else snippet("\n".join(filter(None, [person.occupation, person.biography])), query)
+            matches[person.pk] = {"relevance": person.relevance, "snippet": text, "reasons": reasons}
+        return matches
+
+
+TEXT_MATCH_SCORE = 0.2  # below any name match
 
 
 class AliasViewSet(RecordViewSet):
@@ -77,14 +96,13 @@ class AliasViewSet(RecordViewSet):
         return queryset.select_related("person", "source")
 
 
-class CaseViewSet(RecordViewSet):
+class CaseViewSet(FullTextSearchMixin, RecordViewSet):
     """Attempts to bring a person or a group back to China from one host country."""
 
     queryset = m.Case.objects.all()
     serializer_class = serializers.CaseSerializer
     detail_serializer_class = serializers.CaseDetailSerializer
     filterset_class = filters.CaseFilterSet
-    search_fields = ("title", "summary", "charges", "group_description")
     ordering_fields = {"started": "started_on", "title": "title", **CHANGE_ORDERINGS}
     default_ordering = ("-started",)
     facets = {
@@ -111,13 +129,6 @@ class CaseViewSet(RecordViewSet):
                 Prefetch("assurances", queryset=self.visible(m.DiplomaticAssurance)),
             )
         return queryset
-
-    def search_q(self, term):
-        participants = self.visible(m.CaseParticipant).filter(person__name__icontains=term).values("case")
-        return super().search_q(term) | Q(pk__in=participants)
-
-    search_description = ("title", "summary", "charges", "group description", "names of the persons")
-
 
 class CaseParticipantViewSet(RecordViewSet):
     """Who is in which case, and in what role."""
@@ -225,14 +236,13 @@ class LegalProvisionViewSet(RecordViewSet):
     facets = {"instrument": Facet.choice(m.LegalProvision, "instrument")}
 
 
-class CourtRulingViewSet(RecordViewSet):
+class CourtRulingViewSet(FullTextSearchMixin, RecordViewSet):
     """Decisions of courts and international bodies, with the grounds they rely on."""
 
     queryset = m.CourtRuling.objects.all()
     serializer_class = serializers.CourtRulingSerializer
     detail_serializer_class = serializers.CourtRulingDetailSerializer
     filterset_class = filters.CourtRulingFilterSet
-    search_fields = ("court", "docket_number", "international_body", "summary", "full_text", "case__title")
     ordering_fields = {"decided": "decided_on", "court": "court", **CHANGE_ORDERINGS}
     default_ordering = ("-decided",)
     facets = {
@@ -251,12 +261,6 @@ class CourtRulingViewSet(RecordViewSet):
             Prefetch("case__participants", queryset=self.visible(m.CaseParticipant).select_related("person")),
             self.citations_prefetch(),
         )
-
-    def search_q(self, term):
-        participants = self.visible(m.CaseParticipant).filter(person__name__icontains=term).values("case")
-        return super().search_q(term) | Q(case__in=participants)
-
-    search_description = ("court", "docket number", "summary", "full text", "case title", "names of the persons")
 
 
 class DiplomaticAssuranceViewSet(CaseChildViewSet):

@@ -24,6 +24,7 @@ from .persons import (
     AsylumStatus,
     CurrentSituation,
     Person,
+    PersonName,
     Script,
 )
 from .rulings import AssuranceAssessment, CourtLevel, CourtRuling, Instrument, LegalProvision, RulingDecision
@@ -34,5 +35,5 @@ __all__ = [
     "CaseKind", "CaseOutcome", "CaseParticipant", "ChargeCategory", "CourtLevel", "CourtRuling",
     "CurrentSituation", "Detention", "DiplomaticAssurance", "ExtraditionRequest", "Instrument",
     "InterpolNotice", "LegalBasis", "LegalProvision", "NoticeKind", "NoticeStatus", "ParticipantRole",
-    "Person", "RequestDecision", "RulingDecision", "Script",
+    "Person", "PersonName", "RequestDecision", "RulingDecision", "Script",
 ]

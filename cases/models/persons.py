@@ -128,3 +128,26 @@ class Alias(BaseModel):
 
     def __str__(self):
         return self.name
+
+
+class PersonName(models.Model):
+    """A form a person is found by: each of their names in every script and in pinyin.
+
+    Derived from the person and their aliases, rebuilt whenever they change (see cases/search.py);
+    never edited by hand. ``is_public`` says whether the public may find the person by it: not
+    by a pseudonymous person's other names.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_forms")
+    name = models.CharField(max_length=300, help_text='The form: "乔建军", "qiao jian jun".')
+    derived_from = models.CharField(max_length=300, help_text="The name as entered.")
+    kind = models.CharField(max_length=12)
+    key = models.CharField(max_length=300, db_index=True, help_text="Folded, without spaces or punctuation.")
+    folded = models.CharField(max_length=300, help_text="Folded, with spaces: compared by trigram similarity.")
+    is_public = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["person", "kind", "name"]
+
+    def __str__(self):
+        return self.name

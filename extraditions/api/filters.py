@@ -26,6 +26,8 @@ from extraditions.partial_dates import PartialDate
 
 from .pagination import OrderingTerm
 
+RELEVANCE = "relevance"  # the annotation a full-text search adds, to order by
+
 # Query parameters that are not filters but that every list understands.
 LIST_PARAMETERS = frozenset({"q", "ordering", "cursor", "page_size", "count", "facet", "format"})
 DETAIL_PARAMETERS = frozenset({"format"})
@@ -264,10 +266,10 @@ def search_terms(query: str) -> list[str]:
 
 
 class QueryFilter(BaseFilterBackend):
-    """``?q=``: every word or quoted phrase must appear in one of the view's search fields.
+    """``?q=``: the view's ``search`` decides what matches (see RecordViewSet.search).
 
-    A view names its own columns in ``search_fields`` and reaches related records through
-    ``search_q`` so that a restricted related record can never make a public record match.
+    A search must never let a restricted related record make a public record match: views reach
+    related records only through querysets of what the user may see.
     """
 
     param = "q"
@@ -276,9 +278,7 @@ class QueryFilter(BaseFilterBackend):
         query = request.query_params.get(self.param, "")
         if len(query) > 500:
             raise ValidationError({self.param: ["A search is at most 500 characters."]})
-        for term in search_terms(query):
-            queryset = queryset.filter(view.search_q(term))
-        return queryset
+        return view.search(queryset, query) if query.strip() else queryset
 
     def get_schema_operation_parameters(self, view):
         return [
@@ -286,8 +286,7 @@ class QueryFilter(BaseFilterBackend):
                 "name": self.param,
                 "required": False,
                 "in": "query",
-                "description": "Search: every word or \"quoted phrase\" must match "
-                f"({', '.join(view.search_description)}). Case-insensitive.",
+                "description": view.search_help,
                 "schema": {"type": "string"},
             }
         ]
@@ -302,14 +301,18 @@ class OrderingBackend(BaseFilterBackend):
     param = "ordering"
 
     def filter_queryset(self, request, queryset, view):
-        view.ordering_terms = self.terms(request, view)
+        view.ordering_terms = self.terms(request, view, queryset)
         return queryset.order_by(*(term.expression() for term in view.ordering_terms), "pk")
 
-    def terms(self, request, view) -> list[OrderingTerm]:
-        raw = request.query_params.get(self.param) or ",".join(view.default_ordering)
+    def terms(self, request, view, queryset) -> list[OrderingTerm]:
+        ranked = RELEVANCE in queryset.query.annotations
+        raw = request.query_params.get(self.param) or ",".join(("-relevance",) if ranked else view.default_ordering)
         terms = []
         for name in (part.strip() for part in raw.split(",") if part.strip()):
             key = name.lstrip("-")
+            if key == RELEVANCE and ranked:
+                terms.append(OrderingTerm(RELEVANCE, descending=name.startswith("-")))
+                continue
             if key not in view.ordering_fields:
                 raise ValidationError(
                     {self.param: [f"Cannot order by {key!r}. Choose from: {', '.join(view.ordering_fields)}."]}
@@ -318,14 +321,14 @@ class OrderingBackend(BaseFilterBackend):
         return terms
 
     def get_schema_operation_parameters(self, view):
-        names = [f"{sign}{name}" for name in view.ordering_fields for sign in ("", "-")]
+        names = [f"{sign}{name}" for name in [*view.ordering_fields, RELEVANCE] for sign in ("", "-")]
         return [
             {
                 "name": self.param,
                 "required": False,
                 "in": "query",
                 "description": "Sort by one or more comma-separated fields; a leading - reverses. "
-                f"Default: {','.join(view.default_ordering)}. Records without a value sort last.",
+                f"Default: {','.join(view.default_ordering)}, or -relevance with q. Records without a value sort last.",
                 "schema": {"type": "array", "items": {"type": "string", "enum": names}},
                 "style": "form",
                 "explode": False,

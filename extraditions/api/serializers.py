@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.urls import reverse
 from django_countries.serializers import CountryFieldMixin
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 
 from extraditions.models import PublicationStatus, PublishableModel, Visibility, can_see_unpublished
@@ -281,3 +282,19 @@ def choice_label(model: type[models.Model], field: str, value) -> str:
         return str(dict(model._meta.get_field(field).flatchoices).get(value, value))
     except Exception:
         return str(value)
+
+
+class SearchMatchSerializer(serializers.Serializer):
+    relevance = serializers.FloatField(help_text="Higher is better; comparable within one list only.")
+    snippet = serializers.CharField(help_text="The best passage, HTML-escaped, matches in <mark>.")
+    reasons = serializers.ListField(child=serializers.CharField(), help_text="Why a person matched.")
+
+
+class SearchMatchMixin(serializers.Serializer):
+    """``match``: with ``?q=``, how well the record matched and where; null otherwise."""
+
+    match = serializers.SerializerMethodField()
+
+    @extend_schema_field(SearchMatchSerializer(allow_null=True))
+    def get_match(self, obj) -> dict | None:
+        return self.context.get("search_matches", {}).get(obj.pk)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from itertools import islice
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Model, Prefetch, ProtectedError, Q, RestrictedError
 from django.http import StreamingHttpResponse
@@ -21,8 +22,12 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from extraditions.models import can_see_unpublished, public_q
+from extraditions.search.backends import backend as search_backend
+from extraditions.search.backends import is_searchable
+from extraditions.search.models import SearchDocument
+from extraditions.search.text import snippet
 
-from .filters import FilterBackend, ListParametersBackend, OrderingBackend, QueryFilter, requested_facets
+from .filters import FilterBackend, ListParametersBackend, OrderingBackend, QueryFilter, requested_facets, search_terms
 from .pagination import KeysetPagination
 from .permissions import RecordPermission
 from .renderers import CSVRenderer, ProblemJSONRenderer, csv_columns, csv_lines
@@ -110,6 +115,15 @@ class RecordViewSet(ApiViewMixin, viewsets.ModelViewSet):
 
     # --- search --------------------------------------------------------------------------------
 
+    def search(self, queryset, query: str):
+        """``?q=``: every word or quoted phrase must appear in one of ``search_fields``.
+
+        Kinds with a full-text index use :class:`FullTextSearchMixin` instead.
+        """
+        for term in search_terms(query):
+            queryset = queryset.filter(self.search_q(term))
+        return queryset
+
     def search_q(self, term: str) -> Q:
         condition = Q(pk__in=[])  # no search fields: nothing matches
         for field in self.search_fields:
@@ -117,8 +131,16 @@ class RecordViewSet(ApiViewMixin, viewsets.ModelViewSet):
         return condition
 
     @property
-    def search_description(self) -> list[str]:
-        return [field.replace("__", " ") for field in self.search_fields]
+    def search_help(self) -> str:
+        fields = ", ".join(field.replace("__", " ") for field in self.search_fields)
+        return f'Search: every word or "quoted phrase" must appear in one of: {fields}. Case-insensitive.'
+
+    def search_matches(self, records, query: str) -> dict[int, dict]:
+        """For each record shown, how it matched (``match`` in the results)."""
+        return {}
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "search_matches": getattr(self, "matches", {})}
 
     # --- reading -------------------------------------------------------------------------------
 
@@ -129,6 +151,8 @@ class RecordViewSet(ApiViewMixin, viewsets.ModelViewSet):
             return self.stream_csv(queryset)
         facets = {name: self.facets[name].counts(queryset) for name in facet_names} if facet_names else None
         page = self.paginate_queryset(queryset)
+        query = request.query_params.get("q", "").strip()
+        self.matches = self.search_matches(page, query) if query else {}
         serializer = self.get_serializer(page, many=True)
         response = Response(self.paginator.page_envelope(serializer.data, facets))
         set_last_modified(response, page)
@@ -212,3 +236,35 @@ def set_last_modified(response, records) -> None:
             stack.extend(related)
     if latest is not None:
         response["Last-Modified"] = http_date(latest.timestamp())
+
+
+class FullTextSearchMixin:
+    """``?q=`` through the full-text index, ranked, with a snippet of each match.
+
+    The query syntax is web search's: words, "phrases", -excluded, or (docs/search.md).
+    """
+
+    search_help = (
+        'Full-text search, accents and case ignored: words, "exact phrases", -excluded words, or. '
+        "Ranked: names and titles above summaries, summaries above full texts; sorted by relevance "
+        "unless ordering says otherwise."
+    )
+
+    def search(self, queryset, query: str):
+        engine = search_backend()
+        if not is_searchable(query):
+            return queryset.none()
+        return queryset.filter(engine.matching(self.model, query)).annotate(relevance=engine.relevance(self.model, query))
+
+    def search_matches(self, records, query: str) -> dict[int, dict]:
+        documents = SearchDocument.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.model), object_id__in=[r.pk for r in records]
+        ).only("object_id", "names", "title", "summary", "body")
+        by_record = {document.object_id: document for document in documents}
+        matches = {}
+        for record in records:
+            document = by_record.get(record.pk)
+            passages = (document.summary, document.body, document.title, document.names) if document else ()
+            text_snippet = next((s for s in (snippet(p, query) for p in passages) if s), "")
+            matches[record.pk] = {"relevance": getattr(record, "relevance", None), "snippet": text_snippet, "reasons": []}
+        return matches

@@ -10,6 +10,7 @@ from extraditions.api.serializers import (
     RECORD_FIELDS,
     PartialDateField,
     RecordSerializer,
+    SearchMatchMixin,
     SummaryField,
     SummarySerializer,
     api_url,
@@ -44,13 +45,13 @@ class CitedRecordMixin(serializers.Serializer):
     citations = CitationBriefSerializer(many=True, read_only=True, help_text="The sources behind this record.")
 
 
-class SourceSerializer(RecordSerializer):
+class SourceSerializer(SearchMatchMixin, RecordSerializer):
     document_url = serializers.URLField(source="url", max_length=1000, required=False, allow_blank=True)
 
     class Meta:
         model = Source
         fields = (
-            *RECORD_FIELDS, "slug", "kind", "title", "author", "publisher", "published", "document_url",
+            *RECORD_FIELDS, "match", "slug", "kind", "title", "author", "publisher", "published", "document_url",
             "archived_url", "language", "sha256", "notes", *BOOKKEEPING_FIELDS,
         )
         read_only_fields = ("sha256",)

@@ -3,19 +3,18 @@
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 
 from extraditions.api.filters import Facet
-from extraditions.api.views import CHANGE_ORDERINGS, RecordViewSet
+from extraditions.api.views import CHANGE_ORDERINGS, FullTextSearchMixin, RecordViewSet
 from sources.models import Citation, ReportedFigure, Source
 
 from . import filters, serializers
 from .serializers import citable_models
 
-class SourceViewSet(RecordViewSet):
+class SourceViewSet(FullTextSearchMixin, RecordViewSet):
     """The documents facts in the tracker come from."""
 
     queryset = Source.objects.all()
     serializer_class = serializers.SourceSerializer
     filterset_class = filters.SourceFilterSet
-    search_fields = ("title", "author", "publisher", "notes")
     ordering_fields = {"published": "published_on", "title": "title", **CHANGE_ORDERINGS}
     default_ordering = ("-published",)
     facets = {

@@ -46,7 +46,9 @@ def test_refusals_citing_echr_article_3_since_2020(rulings, anonymous):
     assert ids(anonymous.get(url, {"instrument": "cat", "ordering": "decided"})) == [cz.slug, pl.slug]
     assert ids(anonymous.get(url, {"assurance_assessment": "rejected_unreliable"})) == [pl.slug]
     assert ids(anonymous.get(url, {"country": "se,pl".upper().split(",")})) == [pl.slug, se.slug]
-    assert ids(anonymous.get(url, {"q": '"consular access"', "decision": "extradition_refused"})) == [pl.slug, se.slug]
+    found = anonymous.get(url, {"q": '"consular access"', "decision": "extradition_refused", "ordering": "-decided"})
+    assert ids(found) == [pl.slug, se.slug]
+    assert "<mark>consular</mark> <mark>access</mark>" in found.json()["results"][0]["match"]["snippet"]
 
 
 def test_malformed_filter_values_are_a_400_naming_the_parameter(rulings, anonymous):

@@ -9,6 +9,7 @@ from extraditions.api.serializers import (
     RECORD_FIELDS,
     PartialDateField,
     RecordSerializer,
+    SearchMatchMixin,
     SummaryField,
     SummarySerializer,
 )
@@ -31,7 +32,7 @@ class TreatyStepBriefSerializer(serializers.ModelSerializer):
         fields = ("occurred", "kind", "description")
 
 
-class TreatySerializer(CitedRecordMixin, RecordSerializer):
+class TreatySerializer(CitedRecordMixin, SearchMatchMixin, RecordSerializer):
     status = serializers.SerializerMethodField(
         help_text="Derived from the dates of the treaty's steps, on the date given by status_on (default: today)."
     )
@@ -40,7 +41,7 @@ class TreatySerializer(CitedRecordMixin, RecordSerializer):
     class Meta:
         model = Treaty
         fields = (
-            *RECORD_FIELDS, "slug", "kind", "china_party", "counterpart", "counterpart_organisation", "title", "status",
+            *RECORD_FIELDS, "match", "slug", "kind", "china_party", "counterpart", "counterpart_organisation", "title", "status",
             "signed", "china_approved", "counterpart_ratified", "in_force", "known_in_force", "suspended", "terminated",
             "simplified_procedure", "death_penalty_refusal", "political_offence_exception", "nationals_refusal",
             "notes", "steps", "citations", *BOOKKEEPING_FIELDS,

@@ -1,20 +1,19 @@
 """The API's resources for treaties."""
 
 from extraditions.api.filters import Facet
-from extraditions.api.views import CHANGE_ORDERINGS, RecordViewSet
+from extraditions.api.views import CHANGE_ORDERINGS, FullTextSearchMixin, RecordViewSet
 from treaties.models import Treaty, TreatyStep
 from treaties.status import TreatyStatus
 
 from . import filters, serializers
 
-class TreatyViewSet(RecordViewSet):
+class TreatyViewSet(FullTextSearchMixin, RecordViewSet):
     """China's bilateral agreements and the dates of their steps; the status is derived for any date."""
 
     queryset = Treaty.objects.all()
     serializer_class = serializers.TreatySerializer
     filterset_class = filters.TreatyFilterSet
     extra_query_parameters = ("status_on",)  # on a single treaty too
-    search_fields = ("title", "counterpart_organisation", "notes")
     ordering_fields = {
         "counterpart": "counterpart",
         "signed": "signed_on",

@@ -1,0 +1,194 @@
+"""What persons, cases and rulings put in the search index, and which changes touch which documents.
+
+Names written into a case's or ruling's document are those the public may see: public persons
+under the name they are published by (the pseudonym, for a pseudonymous person).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db import connection, transaction
+from django.db.models import Q
+
+from extraditions.models import can_see_unpublished
+from extraditions.search.indexing import SearchKind, register, touches
+from extraditions.search.names import NameKind, has_han, name_forms, query_keys, similarity
+from extraditions.search.text import fold
+
+from .models import Alias, AliasKind, Case, CaseParticipant, CourtRuling, Person, PersonName
+
+
+def public_person_names(case: Case) -> str:
+    persons = Person.objects.public().filter(participations__case=case).order_by("name")
+    return "\n".join(persons.values_list("name", flat=True))
+
+
+def person_document(person: Person) -> dict[str, str]:
+    names = [person.name]
+    if not person.is_pseudonym:
+        names.append(person.name_original)
+    names += Alias.objects.public().filter(person=person).values_list("name", flat=True)
+    return {
+        "names": "\n".join(name for name in names if name),
+        "title": "",
+        "summary": "\n".join(filter(None, [person.occupation, person.biography])),
+        "body": "",
+    }
+
+
+def case_document(case: Case) -> dict[str, str]:
+    return {
+        "names": public_person_names(case),
+        "title": case.title,
+        "summary": "\n".join(filter(None, [case.summary, case.charges, case.group_description])),
+        "body": case.aftermath_detail,
+    }
+
+
+def ruling_document(ruling: CourtRuling) -> dict[str, str]:
+    title = [ruling.court, ruling.international_body, ruling.docket_number, ruling.case.title]
+    return {
+        "names": public_person_names(ruling.case),
+        "title": "\n".join(filter(None, title)),
+        "summary": ruling.summary,
+        "body": ruling.full_text,
+    }
+
+
+def rebuild_name_forms(person: Person) -> None:
+    """Every form the person is found by, and whether the public may find them by it."""
+    names = [(person.name, True)]
+    if person.name_original:
+        names.append((person.name_original, not person.is_pseudonym))
+    for alias in person.aliases.all():
+        names.append((alias.name, not person.is_pseudonym or alias.kind == AliasKind.PSEUDONYM))
+    rows = {}
+    for name, is_public in names:
+        for form in name_forms(name):
+            existing = rows.get(form.key)
+            if existing is None or (is_public and not existing.is_public):
+                rows[form.key] = PersonName(
+                    person=person, name=form.text, derived_from=name, kind=form.kind, key=form.key,
+                    folded=fold(form.text), is_public=is_public,
+                )
+    with transaction.atomic():
+        PersonName.objects.filter(person=person).delete()
+        PersonName.objects.bulk_create(rows.values())
+
+
+def cases_and_rulings_of(persons) -> list:
+    cases = list(Case.objects.filter(participants__person__in=persons).distinct())
+    return [*cases, *CourtRuling.objects.filter(case__in=cases)]
+
+
+def register_search() -> None:
+    register(SearchKind("person", Person, person_document, after_index=rebuild_name_forms))
+    register(SearchKind("case", Case, case_document))
+    register(SearchKind("ruling", CourtRuling, ruling_document))
+    # A person's name or visibility shows in their cases' and rulings' documents.
+    touches(Person, lambda person: cases_and_rulings_of([person]))
+    touches(Alias, lambda alias: [alias.person] if Person.objects.filter(pk=alias.person_id).exists() else [])
+    touches(CaseParticipant, lambda p: [p.case, *CourtRuling.objects.filter(case_id=p.case_id)] if Case.objects.filter(pk=p.case_id).exists() else [])
+    touches(Case, lambda case: list(CourtRuling.objects.filter(case=case)))
+
+
+# --- finding persons by name ----------------------------------------------------------------------
+
+SIMILARITY_THRESHOLD = 0.3  # pg_trgm's default for the % operator
+PARTIAL_MATCH_MIN_LENGTH = 3  # "li" would be part of half the names
+
+
+SCORES = {"same": 1.0, "part": 0.8}  # a misspelling scores its similarity, scaled below these
+SIMILAR_WEIGHT = 0.75
+DUPLICATE_MIN_SIMILARITY = 0.5  # warn of a duplicate from this similarity up
+
+
+@dataclass(frozen=True)
+class PersonMatch:
+    person_id: int
+    how: str  # "same" name, "part" of a name, or a "similar" spelling
+    score: float
+    reason: str
+    similarity: float = 1.0
+
+
+def reason_for(form: PersonName, how: str, similarity: float | None = None) -> str:
+    if form.kind == NameKind.AS_ENTERED:
+        shown = f"“{form.name}”"
+    elif form.kind == NameKind.PINYIN:
+        shown = f"“{form.name}”, the pinyin of {form.derived_from}"
+    else:
+        shown = f"“{form.name}”, {form.derived_from} in {form.kind} characters"
+    if how == "same":
+        return f"same name as {shown}"
+    if how == "part":
+        return f"part of {shown}"
+    return f"spelt like {shown} (similarity {similarity:.2f})"
+
+
+def find_persons(query: str, user=None, limit: int | None = 500) -> list[PersonMatch]:
+    """Persons ``user`` may see whose names match ``query``, best first, each with its best reason."""
+    keys = query_keys(query)
+    if not keys:
+        return []
+    forms = PersonName.objects.filter(person__in=Person.objects.visible_to(user))
+    if not can_see_unpublished(user):
+        forms = forms.filter(is_public=True)
+
+    best: dict[int, PersonMatch] = {}
+
+    def offer(match: PersonMatch) -> None:
+        if match.person_id not in best or match.score > best[match.person_id].score:
+            best[match.person_id] = match
+
+    same_or_part = Q(key__in=keys)
+    for k in keys:
+        if len(k) >= PARTIAL_MATCH_MIN_LENGTH or has_han(k):
+            same_or_part |= Q(key__contains=k)
+    for form in forms.filter(same_or_part):
+        how = "same" if form.key in keys else "part"
+        offer(PersonMatch(form.person_id, how, SCORES[how], reason_for(form, how)))
+
+    for form, score in similar_forms(forms, fold(query)):
+        offer(PersonMatch(form.person_id, "similar", round(score * SIMILAR_WEIGHT, 4), reason_for(form, "similar", score), score))
+
+    ranked = sorted(best.values(), key=lambda m: (-m.score, m.person_id))
+    return ranked[:limit] if limit else ranked
+
+
+def similar_forms(forms, folded_query: str) -> list[tuple[PersonName, float]]:
+    """Forms spelt like the query: pg_trgm on PostgreSQL (indexed), the same measure in Python elsewhere."""
+    if connection.vendor == "postgresql":
+        rows = (
+            forms.filter(folded__trigram_similar=folded_query)
+            .annotate(similarity=TrigramSimilarity("folded", folded_query))
+            .order_by("-similarity")[:1000]
+        )
+        return [(form, form.similarity) for form in rows]
+    scored = ((form, similarity(form.folded, folded_query)) for form in forms.only(*SIMILAR_FIELDS))
+    return [(form, score) for form, score in scored if score >= SIMILARITY_THRESHOLD]
+
+
+SIMILAR_FIELDS = ("person_id", "name", "derived_from", "kind", "folded")
+
+
+def likely_duplicates(names: list[str], exclude_pk: int | None = None) -> list[dict]:
+    """Existing persons that may be the person about to be created, with every reason found."""
+    reasons: dict[int, list[str]] = {}
+    for name in filter(None, names):
+        for match in find_persons(name, user=STAFF, limit=20):
+            if match.person_id != exclude_pk and match.similarity >= DUPLICATE_MIN_SIMILARITY:
+                reasons.setdefault(match.person_id, []).append(f"{name}: {match.reason}")
+    persons = Person.objects.in_bulk(list(reasons))
+    return [{"person": persons[pk], "reasons": reasons[pk]} for pk in reasons if pk in persons]
+
+
+class _Staff:
+    """Duplicates are looked for among every person, whatever their visibility."""
+
+    is_authenticated = is_active = is_staff = True
+
+
+STAFF = _Staff()

@@ -1,0 +1,34 @@
+"""The full-text index: one document per searchable record.
+
+A document keeps the record's text in four parts ranked from most to least telling (names,
+title, summary, body) and, on PostgreSQL, their weighted ``tsvector`` (GIN-indexed). On SQLite
+the same parts are mirrored into an FTS5 table (see the migration). Documents are derived data,
+rebuilt by ``manage.py rebuild_search_index`` and kept fresh on every write
+(:mod:`extraditions.search.indexing`).
+
+A document holds only what the public may see of a record whenever the record itself is public:
+the names of the persons in a case are those of public persons, under their pseudonym if they
+have one. Who may see the record itself is decided when matching, by the record's queryset.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+
+class SearchDocument(models.Model):
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    names = models.TextField(blank=True, help_text="Names of persons: ranked highest.")
+    title = models.TextField(blank=True, help_text="Title, court, docket number: ranked highest.")
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True, help_text="Full text: ranked lowest.")
+    vector = SearchVectorField(null=True, editable=False, help_text="PostgreSQL only.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="extraditions_searchdocument_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.content_type.model} {self.object_id}"
