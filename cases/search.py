@@ -15,7 +15,7 @@ from django.db.models import Q
 from extraditions.models import can_see_unpublished
 from extraditions.search.indexing import SearchKind, register, touches
 from extraditions.search.names import NameKind, has_han, name_forms, query_keys, similarity
-from extraditions.search.text import fold
+from extraditions.search.text import fold, parse_query
 
 from .models import Alias, AliasKind, Case, CaseParticipant, CourtRuling, Person, PersonName
 
@@ -84,7 +84,12 @@ def cases_and_rulings_of(persons) -> list:
 
 
 def register_search() -> None:
-    register(SearchKind("person", Person, person_document, after_index=rebuild_name_forms))
+    register(
+        SearchKind(
+            "person", Person, person_document, after_index=rebuild_name_forms,
+            after_unindex=lambda pk: PersonName.objects.filter(person_id=pk).delete(),
+        )
+    )
     register(SearchKind("case", Case, case_document))
     register(SearchKind("ruling", CourtRuling, ruling_document))
     # A person's name or visibility shows in their cases' and rulings' documents.
@@ -129,14 +134,30 @@ def reason_for(form: PersonName, how: str, similarity: float | None = None) -> s
 
 
 def find_persons(query: str, user=None, limit: int | None = 500) -> list[PersonMatch]:
-    """Persons ``user`` may see whose names match ``query``, best first, each with its best reason."""
-    keys = query_keys(query)
-    if not keys:
-        return []
+    """Persons ``user`` may see whose names match ``query``, best first, each with its best reason.
+
+    "Qiao Jianjun or 伊德里斯" looks for either name; excluded words play no part in a name.
+    """
     forms = PersonName.objects.filter(person__in=Person.objects.visible_to(user))
     if not can_see_unpublished(user):
         forms = forms.filter(is_public=True)
+    best: dict[int, PersonMatch] = {}
+    for name in names_in(query):
+        for match in name_matches(forms, name):
+            if match.person_id not in best or match.score > best[match.person_id].score:
+                best[match.person_id] = match
+    ranked = sorted(best.values(), key=lambda m: (-m.score, m.person_id))
+    return ranked[:limit] if limit else ranked
 
+
+def names_in(query: str) -> list[str]:
+    return [" ".join(" ".join(term) for term in clause.terms) for clause in parse_query(query)]
+
+
+def name_matches(forms, query: str) -> list[PersonMatch]:
+    keys = query_keys(query)
+    if not keys:
+        return []
     best: dict[int, PersonMatch] = {}
 
     def offer(match: PersonMatch) -> None:
@@ -153,9 +174,7 @@ def find_persons(query: str, user=None, limit: int | None = 500) -> list[PersonM
 
     for form, score in similar_forms(forms, fold(query)):
         offer(PersonMatch(form.person_id, "similar", round(score * SIMILAR_WEIGHT, 4), reason_for(form, "similar", score), score))
-
-    ranked = sorted(best.values(), key=lambda m: (-m.score, m.person_id))
-    return ranked[:limit] if limit else ranked
+    return list(best.values())
 
 
 def similar_forms(forms, folded_query: str) -> list[tuple[PersonName, float]]:
@@ -175,14 +194,17 @@ SIMILAR_FIELDS = ("person_id", "name", "derived_from", "kind", "folded")
 
 
 def likely_duplicates(names: list[str], exclude_pk: int | None = None) -> list[dict]:
-    """Existing persons that may be the person about to be created, with every reason found."""
+    """Existing persons that may be the person about to be created, likeliest first, with every reason found."""
     reasons: dict[int, list[str]] = {}
+    best: dict[int, float] = {}
     for name in filter(None, names):
         for match in find_persons(name, user=STAFF, limit=20):
             if match.person_id != exclude_pk and match.similarity >= DUPLICATE_MIN_SIMILARITY:
                 reasons.setdefault(match.person_id, []).append(f"{name}: {match.reason}")
+                best[match.person_id] = max(best.get(match.person_id, 0), match.score)
     persons = Person.objects.in_bulk(list(reasons))
-    return [{"person": persons[pk], "reasons": reasons[pk]} for pk in reasons if pk in persons]
+    ranked = sorted(reasons, key=lambda pk: (-best[pk], pk))
+    return [{"person": persons[pk], "reasons": reasons[pk]} for pk in ranked if pk in persons]
 
 
 class _Staff:

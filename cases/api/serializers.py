@@ -5,9 +5,10 @@ also write. Collections nested in a record (a case's persons, a person's aliases
 here and written through their own resources.
 """
 
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 
 from cases import models as m
+from cases.search import likely_duplicates
 from extraditions.api.serializers import (
     BOOKKEEPING_FIELDS,
     CHANGE_FIELDS,
@@ -135,12 +136,52 @@ class PersonSerializer(CitedRecordMixin, SearchMatchMixin, RecordSerializer):
             "asylum_since", "current_situation", "biography", "aliases", "cases", "citations", *BOOKKEEPING_FIELDS,
         )
 
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["confirm_not_duplicate"] = serializers.BooleanField(
+            write_only=True, required=False, default=False,
+            help_text="On create: true after checking the likely duplicates the API reported (409).",
+        )
+        return fields
+
+    def validate(self, attrs):
+        confirmed = attrs.pop("confirm_not_duplicate", False)
+        attrs = super().validate(attrs)
+        if self.instance is None and not confirmed:
+            duplicates = likely_duplicates([attrs.get("name"), attrs.get("name_original")])
+            if duplicates:
+                raise LikelyDuplicates(duplicates, self.context.get("request"))
+        return attrs
+
     def to_representation(self, instance):
         data = super().to_representation(instance)
         if instance.is_pseudonym and not can_see_unpublished(request_user(self.context)):
             for name in self.hidden_when_pseudonymous:
                 data[name] = ""
         return data
+
+
+class LikelyDuplicates(exceptions.APIException):
+    """A new person whose names match existing persons: 409, with each match and its reasons."""
+
+    status_code = 409
+    default_code = "likely_duplicates"
+
+    def __init__(self, duplicates, request):
+        super().__init__(
+            "This person may already be recorded; check the likely duplicates, then merge, or send the "
+            "record again with confirm_not_duplicate: true."
+        )
+        self.problem_extra = {
+            "likely_duplicates": [
+                {**PersonSummary(d["person"], context={"request": request}).data, "reasons": d["reasons"]}
+                for d in duplicates
+            ]
+        }
+
+
+class MergeSerializer(serializers.Serializer):
+    duplicate = SummaryField(PersonSummary, help_text="The id of the duplicate record, merged into this one and deleted.")
 
 
 class AliasSerializer(RecordSerializer):

@@ -5,16 +5,24 @@ querysets filtered to what the user may see: a restricted person never appears i
 case's list of persons.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import Case, FloatField, Prefetch, Q, Value, When
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
 from cases import models as m
 from extraditions.api.filters import Facet
+from extraditions.api.permissions import StaffOnly
 from extraditions.api.views import CHANGE_ORDERINGS, FullTextSearchMixin, RecordViewSet
 from extraditions.search.backends import backend as search_backend
 from extraditions.search.backends import is_searchable
 from extraditions.search.text import snippet
 
 from . import filters, serializers
+from ..merge import merge_persons
 from ..search import find_persons
 
 class AffiliationViewSet(RecordViewSet):
@@ -76,6 +84,23 @@ class PersonViewSet(RecordViewSet):
             text = "" if name_match else snippet("\n".join(filter(None, [person.occupation, person.biography])), query)
             matches[person.pk] = {"relevance": person.relevance, "snippet": text, "reasons": reasons}
         return matches
+
+
+    @extend_schema(request=serializers.MergeSerializer, responses=serializers.PersonSerializer)
+    @action(detail=True, methods=["post"], permission_classes=[StaffOnly])
+    def merge(self, request, id=None):
+        """Merge a duplicate record into this person (an editor's job): everything moves here, the duplicate goes."""
+        if not request.user.has_perm("cases.merge_person"):
+            raise exceptions.PermissionDenied("Only an editor may merge persons.")
+        with transaction.atomic():
+            survivor = self.get_object()
+            payload = serializers.MergeSerializer(data=request.data, context=self.get_serializer_context())
+            payload.is_valid(raise_exception=True)
+            try:
+                merge_persons(survivor, payload.validated_data["duplicate"])
+            except DjangoValidationError as error:
+                raise exceptions.ValidationError({"duplicate": error.messages}) from error
+        return Response(self.get_serializer(self.get_queryset().get(pk=survivor.pk)).data)
 
 
 TEXT_MATCH_SCORE = 0.2  # below any name match

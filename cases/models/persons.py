@@ -84,6 +84,7 @@ class Person(PublishableModel):
 
     class Meta(PublishableModel.Meta):
         ordering = ["name"]
+        permissions = [("merge_person", "Can merge duplicate records of a person")]
         constraints = [
             partial_date_constraint("asylum_since"),
             models.CheckConstraint(

@@ -35,6 +35,7 @@ def problem_exception_handler(exc, context):
         body = problem(response.status_code, str(detail))
         if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
             body["retry_after"] = int(exc.wait)
+        body.update(getattr(exc, "problem_extra", {}))  # members an error adds, e.g. likely_duplicates
     response.data = body
     return response
 

@@ -6,7 +6,7 @@ staff account with the model's add/change/delete permission; publishing also tak
 "publish" permission, checked by the serializers.
 """
 
-from rest_framework.permissions import SAFE_METHODS, DjangoModelPermissions
+from rest_framework.permissions import SAFE_METHODS, BasePermission, DjangoModelPermissions
 
 
 class RecordPermission(DjangoModelPermissions):
@@ -24,3 +24,11 @@ class RecordPermission(DjangoModelPermissions):
         if not (user and user.is_authenticated and user.is_active and user.is_staff):
             return False
         return super().has_permission(request, view)
+
+
+class StaffOnly(BasePermission):
+    """For actions that check their own, finer permission (e.g. merging persons)."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and user.is_active and user.is_staff)

@@ -14,7 +14,7 @@ class ApiRouter(DefaultRouter):
         """The root lists the resources, then the headline figures and the documentation."""
         list_route = self.routes[0].name
         root = {prefix: list_route.format(basename=basename) for prefix, _, basename in self.registry}
-        root.update(stats="stats", schema="schema", docs="docs")
+        root.update(search="search", stats="stats", schema="schema", docs="docs")
         return self.APIRootView.as_view(api_root_dict=root)
 
     def register(self, prefix, viewset, basename=None):

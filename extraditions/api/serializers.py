@@ -195,6 +195,12 @@ class RecordSerializer(CountryFieldMixin, serializers.ModelSerializer):
             return PartialDateField, {"required": False, "allow_null": True}
         return super().build_field(field_name, info, model_class, nested_depth)
 
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if getattr(model_field, "multiple", False) and model_field.blank:
+            kwargs.setdefault("required", False)  # django-countries drops it for multiple countries
+        return field_class, kwargs
+
     def get_fields(self):
         fields = super().get_fields()
         if not can_see_unpublished(request_user(self.context)):

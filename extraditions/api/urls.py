@@ -9,6 +9,7 @@ from treaties.api import views as treaties
 
 from .countries import CountryViewSet
 from .routers import router
+from .search import SearchView
 from .stats import StatsView
 
 router.register("persons", cases.PersonViewSet)
@@ -35,6 +36,7 @@ app_name = "api"
 
 urlpatterns = [
     path("stats/", StatsView.as_view(), name="stats"),
+    path("search/", SearchView.as_view(), name="search"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

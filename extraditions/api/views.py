@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from itertools import islice
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.db.models import Model, Prefetch, ProtectedError, Q, RestrictedError
 from django.http import StreamingHttpResponse
@@ -25,7 +24,6 @@ from extraditions.models import can_see_unpublished, public_q
 from extraditions.search.backends import backend as search_backend
 from extraditions.search.backends import is_searchable
 from extraditions.search.models import SearchDocument
-from extraditions.search.text import snippet
 
 from .filters import FilterBackend, ListParametersBackend, OrderingBackend, QueryFilter, requested_facets, search_terms
 from .pagination import KeysetPagination
@@ -257,14 +255,8 @@ class FullTextSearchMixin:
         return queryset.filter(engine.matching(self.model, query)).annotate(relevance=engine.relevance(self.model, query))
 
     def search_matches(self, records, query: str) -> dict[int, dict]:
-        documents = SearchDocument.objects.filter(
-            content_type=ContentType.objects.get_for_model(self.model), object_id__in=[r.pk for r in records]
-        ).only("object_id", "names", "title", "summary", "body")
-        by_record = {document.object_id: document for document in documents}
-        matches = {}
-        for record in records:
-            document = by_record.get(record.pk)
-            passages = (document.summary, document.body, document.title, document.names) if document else ()
-            text_snippet = next((s for s in (snippet(p, query) for p in passages) if s), "")
-            matches[record.pk] = {"relevance": getattr(record, "relevance", None), "snippet": text_snippet, "reasons": []}
-        return matches
+        snippets = SearchDocument.objects.snippets(self.model, [r.pk for r in records], query)
+        return {
+            r.pk: {"relevance": getattr(r, "relevance", None), "snippet": snippets.get(r.pk, ""), "reasons": []}
+            for r in records
+        }

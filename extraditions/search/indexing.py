@@ -32,6 +32,7 @@ class SearchKind:
     model: type[Model]
     document: Callable[[Model], dict[str, str]]
     after_index: Callable[[Model], None] | None = None  # e.g. rebuild a person's name forms
+    after_unindex: Callable[[int], None] | None = None  # e.g. drop them, given the deleted record's pk
 
 
 KINDS: dict[type[Model], SearchKind] = {}
@@ -117,9 +118,13 @@ def _on_save(sender, instance, raw=False, **kwargs):
 
 
 def _on_delete(sender, instance, **kwargs):
-    if type(instance) in KINDS:
-        unindex(type(instance), instance.pk)
+    kind = KINDS.get(type(instance))
     _changed(instance)
+    if kind is not None:
+        # Last, after the cascade: deleting a person's aliases first re-indexed the person.
+        unindex(type(instance), instance.pk)
+        if kind.after_unindex:
+            kind.after_unindex(instance.pk)
 
 
 def _on_m2m(sender, instance, action, **kwargs):

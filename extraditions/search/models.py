@@ -16,6 +16,21 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
 
+class SearchDocumentQuerySet(models.QuerySet):
+    def snippets(self, model, pks, query: str) -> dict[int, str]:
+        """For each record, the best passage of its document for ``query`` (summary first)."""
+        from .text import snippet
+
+        documents = self.filter(content_type=ContentType.objects.get_for_model(model), object_id__in=list(pks)).only(
+            "object_id", "names", "title", "summary", "body"
+        )
+        found = {}
+        for document in documents:
+            passages = (document.summary, document.body, document.title, document.names)
+            found[document.object_id] = next((s for s in (snippet(p, query) for p in passages) if s), "")
+        return found
+
+
 class SearchDocument(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
@@ -24,6 +39,8 @@ class SearchDocument(models.Model):
     summary = models.TextField(blank=True)
     body = models.TextField(blank=True, help_text="Full text: ranked lowest.")
     vector = SearchVectorField(null=True, editable=False, help_text="PostgreSQL only.")
+
+    objects = SearchDocumentQuerySet.as_manager()
 
     class Meta:
         constraints = [

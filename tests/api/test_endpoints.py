@@ -223,6 +223,6 @@ def test_every_filter_takes_a_well_formed_value(prefix, world, anonymous, viewer
 
 def test_the_root_lists_every_resource_and_the_docs(anonymous, db):
     root = anonymous.get("/api/v1/").json()
-    assert set(RESOURCES) | {"stats", "schema", "docs"} == set(root)
-    for url in root.values():
-        assert anonymous.get(url).status_code == 200, url
+    assert set(RESOURCES) | {"search", "stats", "schema", "docs"} == set(root)
+    for name, url in root.items():
+        assert anonymous.get(url, {"q": "x"} if name == "search" else {}).status_code == 200, url

@@ -1,0 +1,110 @@
+"""``/api/v1/search/?q=``: the best matches of each kind at once, with snippets and reasons."""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cases.models import Case, CourtRuling, Person
+from cases.search import find_persons
+from extraditions.search.backends import backend, is_searchable
+from extraditions.search.models import SearchDocument
+from sources.models import Source
+from treaties.models import Treaty
+
+from .serializers import api_url, stable_id
+from .views import ApiViewMixin
+
+FULL_TEXT_KINDS = {"cases": Case, "rulings": CourtRuling, "treaties": Treaty, "sources": Source}
+MAX_LIMIT = 50
+
+Hit = inline_serializer(
+    "SearchHit",
+    {
+        "id": serializers.CharField(),
+        "url": serializers.URLField(),
+        "label": serializers.CharField(),
+        "relevance": serializers.FloatField(),
+        "snippet": serializers.CharField(help_text="HTML-escaped, matches in <mark>."),
+        "reasons": serializers.ListField(child=serializers.CharField(), help_text="Why a person matched."),
+    },
+)
+
+
+class SearchView(ApiViewMixin, APIView):
+    """Persons, cases, rulings, treaties and sources matching a query, the best of each kind first.
+
+    Persons are found by any form of their names (see the persons list); the others through the
+    full-text index, with the same syntax as their lists' ``q``.
+    """
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, required=True, description='Words, "phrases", -excluded, or.'),
+            OpenApiParameter("limit", int, description=f"Matches per kind, 1 to {MAX_LIMIT} (default 5)."),
+        ],
+        responses=inline_serializer(
+            "SearchResults",
+            {
+                "query": serializers.CharField(),
+                "results": inline_serializer(
+                    "SearchResultsByKind",
+                    {kind: Hit.__class__(many=True) for kind in ("persons", *FULL_TEXT_KINDS)},
+                ),
+            },
+        ),
+    )
+    def get(self, request):
+        unknown = sorted(set(request.query_params) - {"q", "limit", "format"})
+        if unknown:
+            raise ValidationError({name: ["Unknown query parameter. Known here: format, limit, q."] for name in unknown})
+        query = request.query_params.get("q", "").strip()
+        if not query or len(query) > 500:
+            raise ValidationError({"q": ["Give a search of 1 to 500 characters."]})
+        try:
+            limit = int(request.query_params.get("limit", 5))
+        except ValueError:
+            limit = 0
+        if not 1 <= limit <= MAX_LIMIT:
+            raise ValidationError({"limit": [f"Give a whole number from 1 to {MAX_LIMIT}."]})
+
+        results = {"persons": self.persons(query, limit)}
+        for kind, model in FULL_TEXT_KINDS.items():
+            results[kind] = self.full_text(model, query, limit)
+        return Response({"query": query, "results": results})
+
+    def persons(self, query, limit):
+        matches = find_persons(query, self.request.user, limit=limit)
+        persons = Person.objects.visible_to(self.request.user).in_bulk([m.person_id for m in matches])
+        return [
+            self.hit(persons[m.person_id], persons[m.person_id].name, m.score, "", [m.reason])
+            for m in matches
+            if m.person_id in persons
+        ]
+
+    def full_text(self, model, query, limit):
+        if not is_searchable(query):
+            return []
+        engine = backend()
+        records = list(
+            model.objects.visible_to(self.request.user)
+            .filter(engine.matching(model, query))
+            .annotate(relevance=engine.relevance(model, query))
+            .order_by("-relevance", "pk")[:limit]
+        )
+        snippets = SearchDocument.objects.snippets(model, [r.pk for r in records], query)
+        return [self.hit(r, str(r), r.relevance, snippets.get(r.pk, ""), []) for r in records]
+
+    def hit(self, record, label, relevance, snippet, reasons) -> dict:
+        return {
+            "id": stable_id(record),
+            "url": api_url(record, self.request),
+            "label": label,
+            "relevance": relevance,
+            "snippet": snippet,
+            "reasons": reasons,
+        }
