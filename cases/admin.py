@@ -1,4 +1,10 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
 from extraditions.admin import (
     BOOKKEEPING_FIELDSET,
@@ -10,6 +16,7 @@ from extraditions.admin import (
     partial_date_column,
 )
 
+from .merge import merge_persons
 from .models import (
     Affiliation,
     Alias,
@@ -25,6 +32,7 @@ from .models import (
     LegalProvision,
     Person,
 )
+from .search import find_persons, likely_duplicates
 
 # --- inlines: everything a researcher enters from a case or person page ---------------------
 
@@ -96,16 +104,56 @@ class AffiliationAdmin(BaseAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
+class PersonAdminForm(forms.ModelForm):
+    """On a new person: refuse to save a likely duplicate until the researcher says it is not one."""
+
+    not_a_duplicate = forms.BooleanField(
+        required=False,
+        label="I checked the likely duplicates: this is a different person",
+        help_text="Shown when the names match persons already recorded.",
+    )
+
+    class Meta:
+        model = Person
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None and not cleaned.get("not_a_duplicate"):
+            duplicates = likely_duplicates([cleaned.get("name"), cleaned.get("name_original")])
+            if duplicates:
+                items = format_html_join(
+                    "",
+                    "<li><a href='{}' target='_blank'>{}</a>: {}</li>",
+                    (
+                        (reverse("admin:cases_person_change", args=[d["person"].pk]), d["person"], "; ".join(d["reasons"]))
+                        for d in duplicates
+                    ),
+                )
+                raise forms.ValidationError(
+                    format_html(
+                        "This person may already be recorded:<ul>{}</ul>Open them to check; if this is a "
+                        "different person, tick the box below and save again. If it is the same person, "
+                        "add what you know to the existing record instead (or merge the two from the list).",
+                        items,
+                    )
+                )
+        return cleaned
+
+
 @admin.register(Person)
 class PersonAdmin(PublishableAdmin):
+    form = PersonAdminForm
     list_display = ("name", "name_original", "citizenship_list", "current_situation", "is_pseudonym",
                     "publication_status", "visibility")
     list_filter = ("current_situation", "affiliations", "is_pseudonym", "is_unnamed", "asylum_status",
                    *PublishableAdmin.list_filter)
     search_fields = ("name", "name_original", "aliases__name", "slug")
+    search_help_text = "Any name or alias, in any script or in pinyin; misspellings find close names too."
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("affiliations",)
     inlines = [AliasInline, CitationInline]
+    actions = (*PublishableAdmin.actions, "merge")
     fieldsets = (
         (None, {"fields": (("name", "slug"), ("name_original", "original_script"), ("is_pseudonym", "is_unnamed"),
                            "citizenships", "affiliations", "occupation")}),
@@ -116,14 +164,56 @@ class PersonAdmin(PublishableAdmin):
         BOOKKEEPING_FIELDSET,
     )
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return ((None, {"fields": ("not_a_duplicate",)}), *fieldsets)
+        return fieldsets
+
     def get_search_results(self, request, queryset, search_term):
-        # Searching through aliases joins a to-many relation: keep each person once.
+        # The name search (scripts, pinyin, misspellings) on top of the plain text search;
+        # searching through aliases joins a to-many relation, so each person is kept once.
         queryset, _ = super().get_search_results(request, queryset, search_term)
+        if search_term:
+            by_name = [match.person_id for match in find_persons(search_term, request.user)]
+            queryset = queryset | self.model.objects.filter(pk__in=by_name)
         return queryset, True
 
     @admin.display(description="Citizenships")
     def citizenship_list(self, obj):
         return ", ".join(country.code for country in obj.citizenships) or "—"
+
+    @admin.action(description="Merge the two selected records of one person", permissions=["merge"])
+    def merge(self, request, queryset):
+        persons = list(queryset.order_by("created_at"))
+        if len(persons) != 2:
+            self.message_user(request, "Select exactly two records of the same person to merge.", messages.ERROR)
+            return None
+        if "survivor" in request.POST:
+            survivor = next((p for p in persons if str(p.pk) == request.POST["survivor"]), None)
+            if survivor is None:
+                self.message_user(request, "Choose which record to keep.", messages.ERROR)
+                return None
+            duplicate = persons[1] if survivor is persons[0] else persons[0]
+            try:
+                moved = merge_persons(survivor, duplicate)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return None
+            summary = ", ".join(f"{count} {what}" for what, count in sorted(moved.items())) or "nothing else"
+            self.message_user(request, f"Merged {duplicate.name} into {survivor.name}: {summary} moved.", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge two records of one person",
+            "persons": persons,
+            "opts": self.model._meta,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/cases/person/merge.html", context)
+
+    def has_merge_permission(self, request):
+        return request.user.has_perm("cases.merge_person")
 
 
 @admin.register(Alias)
