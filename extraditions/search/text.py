@@ -102,7 +102,7 @@ def snippet(text: str, query: str, size: int = SNIPPET_WORDS) -> str:
     parts, position = [], tokens[window[0]][0]
     for i in window:
         start, end, _ = tokens[i]
-        parts.append(html.escape(text[position:start]))
+        parts.append(html.escape(re.sub(r"\s+", " ", text[position:start])))
         word = html.escape(text[start:end])
         parts.append(f"<mark>{word}</mark>" if i in hits else word)
         position = end
