@@ -20,6 +20,7 @@ from sources.models import Citation
 from .models import Alias, AliasKind, Breach, CaseEvent, Detention, InterpolNotice, Person, Script
 from .search import has_han
 
+CHANGE_REASON_LENGTH = 100
 MOVED_LINKS = ((InterpolNotice, "subject"), (Detention, "person"), (CaseEvent, "person"), (Breach, "person"))
 
 
@@ -86,10 +87,9 @@ def merge_persons(survivor: Person, duplicate: Person) -> Counter:
     survivor.citizenships = sorted({*survivor.citizenships, *duplicate.citizenships}, key=str)
     if duplicate.visibility == Visibility.RESTRICTED:
         survivor.visibility = Visibility.RESTRICTED  # the stricter of the two
-    survivor._change_reason = f"Merged {duplicate.name} ({duplicate.slug}) into this person: " + ", ".join(
-        f"{count} {what}" for what, count in sorted(moved.items())
-    )
+    # History keeps change reasons of up to 100 characters.
+    survivor._change_reason = f"Merged {duplicate.name} ({duplicate.slug}) into this person"[:CHANGE_REASON_LENGTH]
     survivor.save()
-    duplicate._change_reason = f"Merged into {survivor.name} ({survivor.slug})"
+    duplicate._change_reason = f"Merged into {survivor.name} ({survivor.slug})"[:CHANGE_REASON_LENGTH]
     duplicate.delete()
     return moved
