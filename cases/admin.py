@@ -13,6 +13,7 @@ from extraditions.admin import (
     CitableAdmin,
     CitationInline,
     PublishableAdmin,
+    PublishableForm,
     partial_date_column,
 )
 
@@ -104,7 +105,7 @@ class AffiliationAdmin(BaseAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
-class PersonAdminForm(forms.ModelForm):
+class PersonAdminForm(PublishableForm):
     """On a new person: refuse to save a likely duplicate until the researcher says it is not one."""
 
     not_a_duplicate = forms.BooleanField(
@@ -160,7 +161,7 @@ class PersonAdmin(PublishableAdmin):
         ("Asylum and situation", {"fields": (("asylum_status", "asylum_country", "asylum_by_unhcr"),
                                              ("asylum_since", "asylum_since_precision"), "current_situation")}),
         (None, {"fields": ("biography",)}),
-        PUBLICATION_FIELDSET,
+        ("Publication", {"fields": (("publication_status", "visibility", "visibility_decided"),)}),
         BOOKKEEPING_FIELDSET,
     )
 

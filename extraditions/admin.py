@@ -1,12 +1,20 @@
 """Shared admin building blocks: history, partial-date columns, citations, publication."""
 
-from django.contrib import admin
+import copy
+import csv
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.http import StreamingHttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from sources.models import Citation
 
-from .models import PublicationStatus, Visibility
+from .audit import log_if_restricted
+from .models import PublicationStatus, RestrictedRecordView, Visibility
+from .publication import editor_only_changes, publication_problems, publish_permission
 
 admin.site.site_header = "Extraditions tracker — staff workspace"
 admin.site.site_title = "Extraditions tracker"
@@ -34,11 +42,93 @@ class CitationInline(GenericTabularInline):
     extra = 0
 
 
-class BaseAdmin(SimpleHistoryAdmin):
-    """History (who changed what, when, with revert) and read-only bookkeeping on every model."""
+class ConcurrencyGuardForm(forms.ModelForm):
+    """Refuses to save over a change someone else saved since this form was opened.
 
+    The form carries the version (``updated_at``) it was opened at; if the record has changed
+    since, the save is refused with who changed it and when, and nothing is overwritten.
+    """
+
+    edited_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.updated_at:
+            self.fields["edited_version"].initial = self.instance.updated_at.isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        opened_at = cleaned.get("edited_version")
+        if self.instance.pk and opened_at:
+            current = type(self.instance)._default_manager.filter(pk=self.instance.pk).values_list("updated_at", flat=True).first()
+            if current is not None and current.isoformat() != opened_at:
+                last = self.instance.history.order_by("-history_date").select_related("history_user").first()
+                who = f" by {last.history_user}" if last and last.history_user else ""
+                raise forms.ValidationError(
+                    f"This record was changed{who} at {current:%Y-%m-%d %H:%M:%S} UTC while you were editing it. "
+                    "Nothing was saved: copy your changes, reload the page to see theirs, and make yours again.",
+                    code="edit_conflict",
+                )
+        return cleaned
+
+
+class BaseAdmin(SimpleHistoryAdmin):
+    """History (who changed what, when, with a diff and revert), read-only bookkeeping, no lost
+    edits, a log of views of restricted records, and CSV export of a selection."""
+
+    form = ConcurrencyGuardForm
     readonly_fields = ("uid", "created_at", "updated_at")
     list_per_page = 50
+    actions = ("export_csv",)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        # The version the form was opened at travels with it, hidden.
+        first_name, first_options = fieldsets[0]
+        first_fields = [field for field in first_options["fields"] if field != "edited_version"]
+        return ((first_name, {**first_options, "fields": (*first_fields, "edited_version")}), *fieldsets[1:])
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            log_if_restricted(request, self.get_object(request, unquote(object_id)), RestrictedRecordView.Channel.ADMIN)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description="Export selected to CSV")
+    def export_csv(self, request, queryset):
+        fields = [f for f in self.model._meta.concrete_fields]
+        name = self.model._meta.model_name
+
+        def rows():
+            buffer = _LineBuffer()
+            writer = csv.writer(buffer)
+            writer.writerow([f.name for f in fields])
+            yield buffer.pop()
+            for record in queryset.iterator(chunk_size=500):
+                writer.writerow([_safe_cell(f.value_to_string(record)) for f in fields])
+                yield buffer.pop()
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}-selection.csv"'
+        return response
+
+
+class _LineBuffer:
+    def __init__(self):
+        self.lines = []
+
+    def write(self, line):
+        self.lines.append(line)
+
+    def pop(self) -> str:
+        text, self.lines = "".join(self.lines), []
+        return text
+
+
+def _safe_cell(text: str) -> str:
+    # A cell starting like a formula would run in a spreadsheet.
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
 
 
 class CitableAdmin(BaseAdmin):
@@ -49,36 +139,108 @@ PUBLICATION_FIELDSET = ("Publication", {"fields": (("publication_status", "visib
 BOOKKEEPING_FIELDSET = ("Record", {"fields": ("uid", ("created_at", "updated_at")), "classes": ("collapse",)})
 
 
-class PublishableAdmin(CitableAdmin):
-    """Publication status and visibility as list filters and bulk actions."""
+class PublishableForm(ConcurrencyGuardForm):
+    """Only an editor changes what only an editor may change (extraditions/publication.py)."""
 
+    def clean(self):
+        cleaned = super().clean()
+        fields = ("publication_status", "visibility", "visibility_decided")
+        before = {name: self.initial.get(name) for name in fields if name in self.fields}
+        after = {name: cleaned.get(name) for name in fields if name in self.fields}
+        if self.instance.pk is None:
+            before.setdefault("publication_status", PublicationStatus.DRAFT)
+        refused = editor_only_changes(before, after) if not self.can_publish else {}
+        for field, message in refused.items():
+            self.add_error(field, message)
+        if after.get("publication_status") == PublicationStatus.PUBLISHED != before.get("publication_status"):
+            pending = copy.copy(self.instance)  # the record as it would be saved, to check it
+            for name in {f.name for f in self._meta.model._meta.concrete_fields} & set(cleaned):
+                setattr(pending, name, cleaned[name])
+            problems = publication_problems(pending)
+            if problems:
+                self.add_error(
+                    "publication_status",
+                    f"Not ready to publish: needs {', '.join(problems)}. Save what is missing first, then publish.",
+                )
+        return cleaned
+
+
+class PublishableAdmin(CitableAdmin):
+    """The review workflow as bulk actions: submit for review, publish (when nothing is missing),
+    unpublish, restrict, lift a restriction; each offered only to the roles allowed to do it."""
+
+    form = PublishableForm
     list_filter = ("publication_status", "visibility")
-    actions = ("submit_for_review", "publish", "unpublish", "restrict", "make_public")
+    actions = ("submit_for_review", "publish", "unpublish", "restrict", "make_public", "export_csv")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.can_publish = self.has_publish_permission(request)
+        return form
+
+    def has_publish_permission(self, request) -> bool:
+        return request.user.has_perm(publish_permission(self.model))
 
     def _set(self, request, queryset, message, **values):
         # Saved one by one so that history records each change and its author.
+        count = 0
         for obj in queryset:
             for field, value in values.items():
                 setattr(obj, field, value)
             obj.save(update_fields=[*values, "updated_at"])
-        self.message_user(request, f"{queryset.count()} record(s) {message}.")
+            count += 1
+        self.message_user(request, f"{count} record(s) {message}.")
 
-    @admin.action(description="Submit selected for review")
+    @admin.action(description="Submit selected for review", permissions=["change"])
     def submit_for_review(self, request, queryset):
-        self._set(request, queryset, "submitted for review", publication_status=PublicationStatus.IN_REVIEW)
+        self._set(request, queryset.exclude(publication_status=PublicationStatus.PUBLISHED), "submitted for review",
+                  publication_status=PublicationStatus.IN_REVIEW)
 
-    @admin.action(description="Publish selected")
+    @admin.action(description="Publish selected", permissions=["publish"])
     def publish(self, request, queryset):
-        self._set(request, queryset, "published", publication_status=PublicationStatus.PUBLISHED)
+        ready, refused = [], []
+        for record in queryset:
+            problems = publication_problems(record)
+            (refused.append(f"{record}: needs {', '.join(problems)}") if problems else ready.append(record.pk))
+        if ready:
+            self._set(request, queryset.filter(pk__in=ready), "published", publication_status=PublicationStatus.PUBLISHED)
+        for line in refused:
+            self.message_user(request, f"Not published — {line}.", messages.WARNING)
 
-    @admin.action(description="Unpublish selected (back to draft)")
+    @admin.action(description="Unpublish selected (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):
         self._set(request, queryset, "returned to draft", publication_status=PublicationStatus.DRAFT)
 
-    @admin.action(description="Restrict selected")
+    @admin.action(description="Restrict selected", permissions=["change"])
     def restrict(self, request, queryset):
-        self._set(request, queryset, "restricted", visibility=Visibility.RESTRICTED)
+        values = {"visibility": Visibility.RESTRICTED}
+        if hasattr(self.model, "visibility_decided") and self.has_publish_permission(request):
+            values["visibility_decided"] = True
+        self._set(request, queryset, "restricted", **values)
 
-    @admin.action(description="Make selected public (unrestrict)")
+    @admin.action(description="Make selected public (lift the restriction)", permissions=["publish"])
     def make_public(self, request, queryset):
-        self._set(request, queryset, "made public", visibility=Visibility.PUBLIC)
+        values = {"visibility": Visibility.PUBLIC}
+        if hasattr(self.model, "visibility_decided"):
+            values["visibility_decided"] = True
+        self._set(request, queryset, "made public", **values)
+
+
+@admin.register(RestrictedRecordView)
+class RestrictedRecordViewAdmin(admin.ModelAdmin):
+    """Read-only: the log is written by the application, never by hand."""
+
+    list_display = ("viewed_at", "user", "record_label", "content_type", "channel", "path")
+    list_filter = ("channel", "content_type")
+    search_fields = ("user__username", "record_label")
+    date_hierarchy = "viewed_at"
+    list_select_related = ("user", "content_type")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -8,4 +8,10 @@ class ExtraditionsConfig(AppConfig):
     verbose_name = "Extraditions tracker"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from .api import schema  # noqa: F401  (registers the API's schema extensions)
+        from .roles import setup_roles_after_migrate
+
+        post_migrate.connect(setup_roles_after_migrate, dispatch_uid="extraditions-setup-roles")
+

@@ -138,3 +138,30 @@ class PublishableModel(CitableModel):
 
 
 from .search.models import SearchDocument  # noqa: E402,F401  (the app's concrete model lives with the search code)
+
+
+class RestrictedRecordView(models.Model):
+    """A member of staff opened a restricted record: who, when, which record, where.
+
+    Written for every view of a restricted record's page in the staff workspace and every API
+    request for one (see extraditions/audit.py); read-only in the workspace, for administrators.
+    """
+
+    class Channel(models.TextChoices):
+        ADMIN = "admin", "Staff workspace"
+        API = "api", "API"
+
+    user = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="restricted_views")
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    record_label = models.CharField(max_length=300, help_text="The record as it was named when viewed.")
+    channel = models.CharField(max_length=5, choices=Channel.choices)
+    path = models.CharField(max_length=500)
+    viewed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-viewed_at"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.user} viewed {self.record_label} ({self.viewed_at:%Y-%m-%d %H:%M})"

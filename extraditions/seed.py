@@ -118,6 +118,8 @@ class SeedLoader:
         """Create or update one record, writing only when something differs."""
         if published and issubclass(model, PublishableModel):
             values = {"publication_status": PublicationStatus.PUBLISHED, "visibility": Visibility.PUBLIC, **values}
+            if hasattr(model, "visibility_decided"):
+                values.setdefault("visibility_decided", True)  # the compiler of the dataset decided it
         values = expand_partial_dates(values)
         instance = model.objects.filter(**lookup).first()
         created = instance is None

@@ -8,7 +8,11 @@ urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("extraditions.api.urls")),
-    path("api-auth/", include("rest_framework.urls")),
+    # The browsable API's log-in is the staff workspace's: the same second factor and lock-out.
+    path(
+        "api-auth/",
+        include(([path("login/", admin.site.login, name="login"), path("logout/", admin.site.logout, name="logout")], "rest_framework")),
+    ),
 ]
 
 # Under /api/ these answer in the API's error format; elsewhere, as web pages.

@@ -50,6 +50,8 @@ class Source(PublishableModel):
 
     published = PartialDateProperty("published_on")
 
+    publish_needs_citation = False  # a source is what citations point to
+
     class Meta(PublishableModel.Meta):
         ordering = ["-published_on", "title"]
         constraints = [

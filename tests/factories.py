@@ -58,6 +58,7 @@ class PersonFactory(PublishedFactory):
 
     slug = factory.Sequence(lambda n: f"person-{n}")
     name = factory.Sequence(lambda n: f"Person {n}")
+    visibility_decided = True
 
 
 class AliasFactory(DjangoModelFactory):

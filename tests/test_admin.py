@@ -88,7 +88,8 @@ def test_a_case_is_entered_with_its_persons_and_detentions_from_one_page(admin_c
 
 
 def test_publish_action_records_history(admin_client):
-    case = factories.CaseFactory(publication_status="draft")
+    case = factories.CaseFactory(publication_status="draft", summary="Sought for fraud.")
+    factories.CitationFactory(record=case)
     response = admin_client.post(
         reverse("admin:cases_case_changelist"), {"action": "publish", "_selected_action": [case.pk]}
     )

@@ -133,7 +133,8 @@ class PersonSerializer(CitedRecordMixin, SearchMatchMixin, RecordSerializer):
         fields = (
             *RECORD_FIELDS, "match", "slug", "name", "name_original", "original_script", "is_pseudonym", "is_unnamed",
             "citizenships", "affiliations", "occupation", "asylum_status", "asylum_country", "asylum_by_unhcr",
-            "asylum_since", "current_situation", "biography", "aliases", "cases", "citations", *BOOKKEEPING_FIELDS,
+            "asylum_since", "current_situation", "biography", "aliases", "cases", "citations", "visibility_decided",
+            *BOOKKEEPING_FIELDS,
         )
 
     def get_fields(self):

@@ -89,6 +89,8 @@ class Case(PublishableModel):
 
     started = PartialDateProperty("started_on")
 
+    publish_needs_summary = "summary"
+
     class Meta(PublishableModel.Meta):
         ordering = ["-started_on", "title"]
         constraints = [

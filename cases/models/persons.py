@@ -79,8 +79,15 @@ class Person(PublishableModel):
         max_length=20, choices=CurrentSituation.choices, default=CurrentSituation.UNKNOWN, db_index=True
     )
     biography = models.TextField(blank=True, help_text="A short biography in our own words.")
+    visibility_decided = models.BooleanField(
+        "visibility decided",
+        default=False,
+        help_text="An editor has decided whether this person's record may be public. Needed to publish.",
+    )
 
     asylum_since_date = PartialDateProperty("asylum_since")
+
+    publish_needs_summary = "biography"
 
     class Meta(PublishableModel.Meta):
         ordering = ["name"]

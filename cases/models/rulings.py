@@ -114,6 +114,7 @@ class CourtRuling(PublishableModel):
     decided = PartialDateProperty("decided_on")
 
     visibility_paths = ("", "case")
+    publish_needs_summary = "summary"
 
     class Meta(PublishableModel.Meta):
         ordering = ["-decided_on", "court"]

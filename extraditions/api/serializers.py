@@ -19,7 +19,8 @@ from django_countries.serializers import CountryFieldMixin
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 
-from extraditions.models import PublicationStatus, PublishableModel, Visibility, can_see_unpublished
+from extraditions.models import PublicationStatus, PublishableModel, can_see_unpublished
+from extraditions.publication import editor_only_changes, publication_problems, publish_permission
 from extraditions.partial_dates import PartialDate, PartialDateProperty
 
 
@@ -181,7 +182,7 @@ class RecordSerializer(CountryFieldMixin, serializers.ModelSerializer):
     id = serializers.SerializerMethodField(help_text="Stable identifier, used in this record's URL.")
     url = serializers.SerializerMethodField(help_text="This record's URL in the API.")
 
-    staff_only_fields = ("publication_status", "visibility")
+    staff_only_fields = ("publication_status", "visibility", "visibility_decided")
 
     def get_id(self, obj) -> str:
         return stable_id(obj)
@@ -221,6 +222,7 @@ class RecordSerializer(CountryFieldMixin, serializers.ModelSerializer):
             instance.full_clean()
         except DjangoValidationError as error:
             raise serializers.ValidationError(self.field_errors(error)) from error
+        self.check_ready_to_publish(instance)
         self._unsaved_instance = instance
         return {**attrs, **many}
 
@@ -247,25 +249,30 @@ class RecordSerializer(CountryFieldMixin, serializers.ModelSerializer):
         except Exception:
             return False
 
-    def check_publish_permission(self, attrs):
-        """Publishing, unpublishing and lifting a restriction are an editor's decisions.
+    PUBLICATION_FIELDS = ("publication_status", "visibility", "visibility_decided")
 
-        Restricting is not: anyone who may edit a record may protect the person in it at once.
-        """
-        instance = self.instance
-        status_before = getattr(instance, "publication_status", PublicationStatus.DRAFT)
-        visibility_before = getattr(instance, "visibility", Visibility.PUBLIC if instance else None)
-        status = attrs.get("publication_status", status_before)
-        visibility = attrs.get("visibility", visibility_before or Visibility.PUBLIC)
-        needs_editor = {}
-        if status != status_before and PublicationStatus.PUBLISHED in (status, status_before):
-            needs_editor["publication_status"] = "Only an editor may publish or unpublish a record."
-        if visibility_before == Visibility.RESTRICTED and visibility == Visibility.PUBLIC:
-            needs_editor["visibility"] = "Only an editor may lift a restriction."
-        opts = self.Meta.model._meta
+    def check_publish_permission(self, attrs):
+        """Publishing, unpublishing, lifting a restriction and deciding a person's visibility
+        take the "publish" permission (extraditions/publication.py); restricting does not."""
+        model = self.Meta.model
+        fields = [name for name in self.PUBLICATION_FIELDS if hasattr(model, name)]
+        if self.instance is not None:
+            before = {name: getattr(self.instance, name) for name in fields}
+        else:
+            before = {name: model._meta.get_field(name).get_default() for name in fields}
+        after = {**before, **{name: attrs[name] for name in fields if name in attrs}}
+        refused = editor_only_changes(before, after)
         user = request_user(self.context)
-        if needs_editor and not (user and user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")):
-            raise exceptions.PermissionDenied(" ".join(needs_editor.values()))
+        if refused and not (user and user.has_perm(publish_permission(model))):
+            raise exceptions.PermissionDenied(" ".join(refused.values()))
+        self._publishing = after.get("publication_status") == PublicationStatus.PUBLISHED != before.get("publication_status")
+
+    def check_ready_to_publish(self, instance) -> None:
+        problems = publication_problems(instance) if getattr(self, "_publishing", False) else []
+        if problems:
+            raise serializers.ValidationError(
+                {"publication_status": [f"Not ready to publish: needs {', '.join(problems)}."]}
+            )
 
     def create(self, validated_data):
         return self.save_instance(validated_data)

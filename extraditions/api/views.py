@@ -9,18 +9,21 @@ CSV, conditional GET and atomic writes.
 
 from __future__ import annotations
 
+import hashlib
+
 from itertools import islice
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model, Prefetch, ProtectedError, Q, RestrictedError
 from django.http import StreamingHttpResponse
 from django.utils.cache import patch_vary_headers
-from django.utils.http import http_date
+from django.utils.http import http_date, quote_etag
 from rest_framework import exceptions, viewsets
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from extraditions.models import can_see_unpublished, public_q
+from extraditions.audit import log_if_restricted
+from extraditions.models import RestrictedRecordView, can_see_unpublished, public_q
 from extraditions.search.backends import backend as search_backend
 from extraditions.search.backends import is_searchable
 from extraditions.search.models import SearchDocument
@@ -40,6 +43,15 @@ class Conflict(exceptions.APIException):
     status_code = 409
     default_detail = "The request conflicts with the current state of the record."
     default_code = "conflict"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = 412
+    default_detail = (
+        "The record has changed since you read it (its ETag differs from If-Match): read it again, "
+        "then make your change on the current version."
+    )
+    default_code = "precondition_failed"
 
 
 class ApiViewMixin:
@@ -158,6 +170,7 @@ class RecordViewSet(ApiViewMixin, viewsets.ModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
+        log_if_restricted(request, instance, RestrictedRecordView.Channel.API)
         response = Response(self.get_serializer(instance).data)
         set_last_modified(response, [instance])
         return response
@@ -176,6 +189,22 @@ class RecordViewSet(ApiViewMixin, viewsets.ModelViewSet):
         return response
 
     # --- writing -------------------------------------------------------------------------------
+
+    def get_object(self):
+        instance = super().get_object()
+        if self.request.method in ("PUT", "PATCH", "DELETE"):
+            self.check_if_match(instance)
+        return instance
+
+    def check_if_match(self, instance) -> None:
+        """No lost edits: with ``If-Match: <the ETag read>``, a write to a record changed since is a 412."""
+        expected = self.request.headers.get("If-Match")
+        if not expected or expected.strip() == "*":
+            return
+        body = JSONRenderer().render(self.get_serializer(instance).data)
+        current = quote_etag(hashlib.md5(body, usedforsecurity=False).hexdigest())
+        if current not in [tag.strip().removeprefix("W/") for tag in expected.split(",")]:
+            raise PreconditionFailed()
 
     def create(self, request, *args, **kwargs):
         with transaction.atomic():

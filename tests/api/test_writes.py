@@ -9,7 +9,29 @@ from tests import factories as f
 
 @pytest.fixture
 def case(db):
-    return f.CaseFactory(publication_status=PublicationStatus.DRAFT)
+    case = f.CaseFactory(publication_status=PublicationStatus.DRAFT, summary="Sought for fraud.")
+    f.CitationFactory(record=case)
+    return case
+
+
+def test_publishing_needs_a_citation_and_a_summary(editor, db):
+    bare = f.CaseFactory(publication_status=PublicationStatus.DRAFT)
+    response = editor.patch(f"/api/v1/cases/{bare.slug}/", {"publication_status": "published"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"]["publication_status"] == [
+        "Not ready to publish: needs at least one citation of a source, a summary."
+    ]
+
+
+def test_a_persons_visibility_is_an_editors_decision(researcher, editor, db):
+    person = f.PersonFactory(publication_status=PublicationStatus.DRAFT, visibility_decided=False, biography="A trader.")
+    f.CitationFactory(record=person)
+    url = f"/api/v1/persons/{person.slug}/"
+    assert editor.patch(url, {"publication_status": "published"}, format="json").json()["errors"]["publication_status"] == [
+        "Not ready to publish: needs an editor's decision on visibility (public or restricted)."
+    ]
+    assert researcher.patch(url, {"visibility_decided": True}, format="json").status_code == 403
+    assert editor.patch(url, {"visibility_decided": True, "publication_status": "published"}, format="json").status_code == 200
 
 
 def test_a_researcher_creates_a_draft_case_and_history_records_who(researcher, db):
@@ -104,3 +126,29 @@ def test_deleting_a_record_others_depend_on_is_a_409(db):
     assert response.status_code == 409
     assert "case participants" in response.json()["detail"]
     assert cases.Person.objects.filter(pk=person.pk).exists()
+
+
+def test_a_write_with_a_stale_etag_is_refused(researcher, case):
+    url = f"/api/v1/cases/{case.slug}/"
+    etag = researcher.get(url)["ETag"]
+    assert researcher.patch(url, {"title": "First edit"}, format="json", HTTP_IF_MATCH=etag).status_code == 200
+    stale = researcher.patch(url, {"title": "Second edit"}, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    assert stale["Content-Type"] == "application/problem+json"
+    case.refresh_from_db()
+    assert case.title == "First edit"
+    fresh = researcher.get(url)["ETag"]
+    assert researcher.patch(url, {"title": "Second edit"}, format="json", HTTP_IF_MATCH=fresh).status_code == 200
+
+
+def test_staff_views_of_restricted_records_are_logged(viewer, db):
+    from extraditions.models import RestrictedRecordView
+
+    secret = f.CaseFactory(visibility=Visibility.RESTRICTED)
+    public = f.CaseFactory()
+    viewer.get(f"/api/v1/cases/{public.slug}/")
+    viewer.get(f"/api/v1/cases/{secret.slug}/")
+    child = f.DetentionFactory(case=secret)
+    viewer.get(f"/api/v1/detentions/{child.uid}/")  # restricted through its case
+    logged = list(RestrictedRecordView.objects.order_by("viewed_at").values_list("user__username", "object_id", "channel"))
+    assert logged == [("viewer", secret.pk, "api"), ("viewer", child.pk, "api")]

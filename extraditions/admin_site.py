@@ -1,0 +1,47 @@
+"""The staff workspace's admin site: who may enter, and with which factors.
+
+Staff log in with a password and, if they have set up an authenticator app (TOTP), its code.
+Administrators must have one: without a verified second factor they are not let in.
+"""
+
+from django.contrib.admin import AdminSite
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django_otp import devices_for_user, user_has_device
+from django_otp.forms import OTPAuthenticationFormMixin
+from django import forms
+
+from .roles import is_administrator
+
+
+class StaffLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
+    """Password, then the authenticator code for those who have an authenticator."""
+
+    otp_device = forms.CharField(required=False, widget=forms.HiddenInput)
+    otp_token = forms.CharField(
+        required=False, label="Authenticator code", help_text="The 6-digit code from your authenticator app, if you use one.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+    otp_challenge = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        user = self.get_user()
+        if user is not None and user_has_device(user, confirmed=True):
+            self.clean_otp(user)
+        return cleaned
+
+    def _chosen_device(self, user):
+        return next(devices_for_user(user, confirmed=True), None)
+
+
+class StaffAdminSite(AdminSite):
+    login_form = StaffLoginForm
+    login_template = "admin/staff_login.html"
+
+    def has_permission(self, request):
+        user = request.user
+        if not super().has_permission(request):
+            return False
+        if is_administrator(user) or user_has_device(user, confirmed=True):
+            return user.is_verified()
+        return True

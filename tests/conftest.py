@@ -1,0 +1,21 @@
+"""Fixtures shared by the whole suite."""
+
+import pytest
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+
+def verify_second_factor(client, user) -> None:
+    """Log ``user`` in as if with password and authenticator code (administrators must have one)."""
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="test authenticator", defaults={"confirmed": True})
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin client, with the second factor a superuser needs."""
+    verify_second_factor(client, admin_user)
+    return client

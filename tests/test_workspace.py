@@ -1,0 +1,127 @@
+"""The staff workspace's workflow: roles, publish rules, no lost edits, history and revert, the
+restricted-view log and CSV export."""
+
+import pytest
+from django.contrib.admin import helpers
+from django.contrib.auth.models import Group, User
+from django.urls import reverse
+
+from cases.models import Case
+from extraditions.models import PublicationStatus, RestrictedRecordView, Visibility
+from extraditions.roles import EDITOR, RESEARCHER, VIEWER
+from tests import factories as f
+
+CASES = reverse("admin:cases_case_changelist")
+
+
+def member(client, username: str, role: str) -> User:
+    user = User.objects.create_user(username, password="x" * 16, is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    client.force_login(user)
+    return user
+
+
+def actions_offered(client) -> set[str]:
+    return set(dict(client.get(CASES).context["action_form"].fields["action"].choices))
+
+
+@pytest.mark.django_db
+def test_each_role_is_offered_only_its_actions(client):
+    member(client, "rita", RESEARCHER)
+    assert {"submit_for_review", "restrict", "export_csv"} <= actions_offered(client)
+    assert not {"publish", "unpublish", "make_public", "delete_selected"} & actions_offered(client)
+    client.logout()
+    member(client, "ed", EDITOR)
+    assert {"publish", "unpublish", "make_public", "restrict", "delete_selected"} <= actions_offered(client)
+    client.logout()
+    member(client, "vic", VIEWER)
+    assert client.get(CASES).status_code == 200
+    assert client.get(reverse("admin:cases_case_add")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_researcher_cannot_publish_through_the_form(client):
+    member(client, "rita", RESEARCHER)
+    case = f.CaseFactory(publication_status=PublicationStatus.DRAFT, summary="x")
+    page = client.get(reverse("admin:cases_case_change", args=[case.pk]))
+    response = client.post(reverse("admin:cases_case_change", args=[case.pk]), {**opened_form(page), "publication_status": "published"})
+    assert "Only an editor may publish" in response.content.decode()
+    case.refresh_from_db()
+    assert case.publication_status == PublicationStatus.DRAFT
+
+
+def opened_form(page) -> dict:
+    """What a browser would send back from a change page, unchanged (inlines left empty)."""
+    form = page.context["adminform"].form
+    data = {}
+    for name in form.fields:
+        value = form[name].value()
+        data[name] = "" if value is None else value
+    for inline in page.context["inline_admin_formsets"]:
+        prefix = inline.formset.prefix
+        data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = "0"
+    return data
+
+
+@pytest.mark.django_db
+def test_publishing_says_exactly_what_is_missing(client):
+    member(client, "ed", EDITOR)
+    bare = f.CaseFactory(title="Bare case", publication_status=PublicationStatus.DRAFT)
+    ready = f.CaseFactory(title="Ready case", publication_status=PublicationStatus.DRAFT, summary="Known facts.")
+    f.CitationFactory(record=ready)
+    response = client.post(CASES, {"action": "publish", helpers.ACTION_CHECKBOX_NAME: [bare.pk, ready.pk]}, follow=True)
+    page = response.content.decode()
+    assert "Not published — Bare case: needs at least one citation of a source, a summary." in page
+    assert Case.objects.get(pk=ready.pk).publication_status == PublicationStatus.PUBLISHED
+    assert Case.objects.get(pk=bare.pk).publication_status == PublicationStatus.DRAFT
+
+
+@pytest.mark.django_db
+def test_the_second_of_two_concurrent_edits_is_refused(admin_client):
+    case = f.CaseFactory(title="Original", host_country="SE")
+    url = reverse("admin:cases_case_change", args=[case.pk])
+    opened = opened_form(admin_client.get(url))
+
+    case.title = "Changed by a colleague"
+    case.save()
+
+    response = admin_client.post(url, {**opened, "title": "My edit"})
+    assert response.status_code == 200
+    assert "while you were editing it. Nothing was saved" in response.content.decode()
+    case.refresh_from_db()
+    assert case.title == "Changed by a colleague"
+
+
+@pytest.mark.django_db
+def test_history_shows_each_change_and_reverts_it(admin_client):
+    case = f.CaseFactory(title="First title")
+    case.title = "Second title"
+    case.save()
+    history = admin_client.get(reverse("admin:cases_case_history", args=[case.pk])).content.decode()
+    assert "Second title" in history or "title" in history
+    first = case.history.order_by("history_date").first()
+    revert_url = reverse("admin:cases_case_simple_history", args=[case.pk, first.history_id])
+    page = admin_client.get(revert_url)
+    assert page.status_code == 200 and "First title" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_views_of_restricted_records_in_the_workspace_are_logged(admin_client, admin_user):
+    secret = f.CaseFactory(visibility=Visibility.RESTRICTED)
+    public = f.CaseFactory()
+    admin_client.get(reverse("admin:cases_case_change", args=[public.pk]))
+    admin_client.get(reverse("admin:cases_case_change", args=[secret.pk]))
+    [entry] = RestrictedRecordView.objects.all()
+    assert (entry.user, entry.object_id, entry.channel) == (admin_user, secret.pk, "admin")
+    log_page = admin_client.get(reverse("admin:extraditions_restrictedrecordview_changelist"))
+    assert log_page.status_code == 200 and secret.title in log_page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_selection_exports_to_csv(admin_client):
+    chosen = f.CaseFactory(title="=HYPERLINK(evil)")
+    f.CaseFactory(title="Not chosen")
+    response = admin_client.post(CASES, {"action": "export_csv", helpers.ACTION_CHECKBOX_NAME: [chosen.pk]})
+    content = b"".join(response.streaming_content).decode()
+    assert content.splitlines()[0].startswith("id,uid,created_at")
+    assert "'=HYPERLINK(evil)" in content and "Not chosen" not in content
