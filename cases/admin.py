@@ -16,6 +16,7 @@ from extraditions.admin import (
     PublishableForm,
     partial_date_column,
 )
+from extraditions.forms import PartialDateInlineMixin
 
 from .merge import merge_persons
 from .models import (
@@ -52,31 +53,31 @@ class ParticipantInline(admin.TabularInline):
     extra = 0
 
 
-class DetentionInline(admin.TabularInline):
+class DetentionInline(PartialDateInlineMixin, admin.TabularInline):
     model = Detention
-    fields = ("person", "started_on", "started_on_precision", "ended_on", "ended_on_precision", "place", "conditions")
+    fields = ("person", "started", "ended", "place", "conditions")
     autocomplete_fields = ("person",)
     extra = 0
 
 
-class CaseEventInline(admin.TabularInline):
+class CaseEventInline(PartialDateInlineMixin, admin.TabularInline):
     model = CaseEvent
-    fields = ("occurred_on", "occurred_on_precision", "kind", "person", "description")
+    fields = ("occurred", "kind", "person", "description")
     autocomplete_fields = ("person",)
     extra = 0
 
 
-class ExtraditionRequestInline(admin.StackedInline):
+class ExtraditionRequestInline(PartialDateInlineMixin, admin.StackedInline):
     model = ExtraditionRequest
-    fields = (("requested_on", "requested_on_precision", "requesting_authority"), ("legal_basis", "treaty", "convention"),
-              "offences", ("decision", "decided_on", "decided_on_precision", "deciding_body"))
+    fields = (("requested", "requesting_authority"), ("legal_basis", "treaty", "convention"),
+              "offences", ("decision", "decided", "deciding_body"))
     autocomplete_fields = ("treaty",)
     extra = 0
 
 
-class CourtRulingInline(admin.StackedInline):
+class CourtRulingInline(PartialDateInlineMixin, admin.StackedInline):
     model = CourtRuling
-    fields = (("court", "country", "international_body"), ("level", "decided_on", "decided_on_precision", "decision"),
+    fields = (("court", "country", "international_body"), ("level", "decided", "decision"),
               "grounds", ("assurance_assessment", "docket_number", "language"), "summary", "slug",
               ("publication_status", "visibility"))
     autocomplete_fields = ("grounds",)
@@ -84,9 +85,9 @@ class CourtRulingInline(admin.StackedInline):
     extra = 0
 
 
-class AssuranceInline(admin.StackedInline):
+class AssuranceInline(PartialDateInlineMixin, admin.StackedInline):
     model = DiplomaticAssurance
-    fields = (("given_on", "given_on_precision", "giver"),
+    fields = (("given", "giver"),
               ("promises_no_death_penalty", "promises_no_torture", "promises_fair_trial", "promises_consular_access",
                "promises_monitoring"),
               "other_promises", ("accepted_by_host", "assessed_by", "compliance"), "breach_detail")
@@ -159,7 +160,7 @@ class PersonAdmin(PublishableAdmin):
         (None, {"fields": (("name", "slug"), ("name_original", "original_script"), ("is_pseudonym", "is_unnamed"),
                            "citizenships", "affiliations", "occupation")}),
         ("Asylum and situation", {"fields": (("asylum_status", "asylum_country", "asylum_by_unhcr"),
-                                             ("asylum_since", "asylum_since_precision"), "current_situation")}),
+                                             "asylum_since_date", "current_situation")}),
         (None, {"fields": ("biography",)}),
         ("Publication", {"fields": (("publication_status", "visibility", "visibility_decided"),)}),
         BOOKKEEPING_FIELDSET,
@@ -236,13 +237,14 @@ class CaseAdmin(PublishableAdmin):
     list_filter = ("kind", "outcome", "charge_category", "requesting_state", "host_country",
                    *PublishableAdmin.list_filter)
     search_fields = ("title", "slug", "summary", "charges", "persons__name", "persons__aliases__name")
+    date_hierarchy = "started_on"
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("treaty",)
     inlines = [ParticipantInline, DetentionInline, CaseEventInline, ExtraditionRequestInline, CourtRulingInline,
                AssuranceInline, CitationInline]
     fieldsets = (
         (None, {"fields": (("title", "slug"), ("kind", "requesting_state", "host_country"),
-                           ("started_on", "started_on_precision"), "treaty")}),
+                           "started", "treaty")}),
         ("Group", {"fields": ("group_size", "group_description")}),
         ("Charges and outcome", {"fields": (("charges", "charge_category"), "outcome", ("aftermath", "aftermath_detail"))}),
         (None, {"fields": ("summary",)}),
@@ -289,12 +291,13 @@ class InterpolNoticeAdmin(PublishableAdmin):
                     "is_public", "publication_status", "visibility")
     list_filter = ("kind", "status", "requesting_bureau", "cancellation_reason", *PublishableAdmin.list_filter)
     search_fields = ("subject__name", "subject__aliases__name", "subject_description", "notes")
+    date_hierarchy = "issued_on"
     autocomplete_fields = ("subject", "cases")
     list_select_related = ("subject",)
     fieldsets = (
         (None, {"fields": ("kind", ("subject", "subject_description"), "requesting_bureau",
-                           ("issued_on", "issued_on_precision"), "is_public")}),
-        ("Status", {"fields": ("status", ("cancelled_on", "cancelled_on_precision"), "cancellation_reason")}),
+                           "issued", "is_public")}),
+        ("Status", {"fields": ("status", "cancelled", "cancellation_reason")}),
         (None, {"fields": ("cases", "notes")}),
         PUBLICATION_FIELDSET,
         BOOKKEEPING_FIELDSET,
@@ -318,12 +321,13 @@ class CourtRulingAdmin(PublishableAdmin):
                     "assurance_assessment", "publication_status", "visibility")
     list_filter = ("decision", "level", "assurance_assessment", "grounds", "country", *PublishableAdmin.list_filter)
     search_fields = ("court", "docket_number", "summary", "case__title", "case__persons__name")
+    date_hierarchy = "decided_on"
     prepopulated_fields = {"slug": ("court",)}
     autocomplete_fields = ("case", "grounds")
     list_select_related = ("case",)
     fieldsets = (
         (None, {"fields": ("case", ("court", "slug"), ("country", "international_body"), "level",
-                           ("decided_on", "decided_on_precision"), "decision", "docket_number")}),
+                           "decided", "decision", "docket_number")}),
         ("Reasoning", {"fields": ("grounds", "assurance_assessment", "summary")}),
         ("Full text", {"fields": ("language", "full_text"), "classes": ("collapse",)}),
         PUBLICATION_FIELDSET,

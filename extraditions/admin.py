@@ -13,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from sources.models import Citation
 
 from .audit import log_if_restricted
+from .forms import with_partial_dates
 from .models import PublicationStatus, RestrictedRecordView, Visibility
 from .publication import editor_only_changes, publication_problems, publish_permission
 
@@ -79,7 +80,13 @@ class BaseAdmin(SimpleHistoryAdmin):
     form = ConcurrencyGuardForm
     readonly_fields = ("uid", "created_at", "updated_at")
     list_per_page = 50
+    # Counting a whole large table on every filtered list page is slow; "Show all" counts on demand.
+    show_full_result_count = False
     actions = ("export_csv",)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs.setdefault("form", with_partial_dates(self.form, self.model))
+        return super().get_form(request, obj, change, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

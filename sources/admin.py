@@ -20,7 +20,7 @@ class SourceAdmin(PublishableAdmin):
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = (*PublishableAdmin.readonly_fields, "sha256")
     fieldsets = (
-        (None, {"fields": ("title", "slug", "kind", ("author", "publisher"), ("published_on", "published_on_precision"),
+        (None, {"fields": ("title", "slug", "kind", ("author", "publisher"), "published",
                            "language")}),
         ("Where to find it", {"fields": ("url", "archived_url", "file", "sha256")}),
         (None, {"fields": ("notes",)}),
@@ -47,7 +47,7 @@ class ReportedFigureAdmin(PublishableAdmin):
     search_fields = ("metric_detail", "scope_label", "notes")
     fieldsets = (
         (None, {"fields": (("metric", "metric_detail"), ("scope_country", "scope_label"), ("year_from", "year_to"),
-                           ("as_of", "as_of_precision"), ("value", "value_high"), ("unit", "qualifier"), "notes")}),
+                           "as_of_date", ("value", "value_high"), ("unit", "qualifier"), "notes")}),
         PUBLICATION_FIELDSET,
         BOOKKEEPING_FIELDSET,
     )

@@ -68,6 +68,7 @@ def test_a_case_is_entered_with_its_persons_and_detentions_from_one_page(admin_c
         "host_country": "SE",
         "charge_category": "corruption",
         "outcome": "refused",
+        "started": "2019",
         "publication_status": "draft",
         "visibility": "public",
     }
@@ -75,9 +76,12 @@ def test_a_case_is_entered_with_its_persons_and_detentions_from_one_page(admin_c
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     data.update({"participants-TOTAL_FORMS": 1, "participants-0-person": person.pk, "participants-0-role": "subject"})
     data.update({
-        "detentions-TOTAL_FORMS": 1, "detentions-0-person": person.pk, "detentions-0-started_on": "2019-02-01",
-        "detentions-0-started_on_precision": "month", "detentions-0-place": "Stockholm",
+        "detentions-TOTAL_FORMS": 1, "detentions-0-person": person.pk, "detentions-0-started": "Feb 2019",
+        "detentions-0-place": "Stockholm",
     })
+    refused = admin_client.post(url, data)  # dates are typed as the source gives them, in one form
+    assert "Enter the date as 2021, 2021-07 or 2021-07-19." in refused.content.decode()
+    data["detentions-0-started"] = "2019-02"
     response = admin_client.post(url, data)
     assert response.status_code == 302, [f.errors for f in response.context["inline_admin_formsets"]]
     from cases.models import Case
@@ -85,6 +89,7 @@ def test_a_case_is_entered_with_its_persons_and_detentions_from_one_page(admin_c
     case = Case.objects.get(slug="se-qiao-jianjun-2019")
     assert list(case.persons.all()) == [person]
     assert str(case.detentions.get().started) == "February 2019"
+    assert (str(case.started), case.started_on_precision) == ("2019", "year")
 
 
 def test_publish_action_records_history(admin_client):

@@ -9,6 +9,7 @@ from extraditions.admin import (
     PublishableAdmin,
     partial_date_column,
 )
+from extraditions.forms import PartialDateInlineMixin
 
 from .models import Treaty, TreatyStep
 from .status import TreatyStatus
@@ -25,9 +26,9 @@ class StatusTodayFilter(admin.SimpleListFilter):
         return queryset.status_on(self.value(), timezone.localdate()) if self.value() else queryset
 
 
-class TreatyStepInline(admin.TabularInline):
+class TreatyStepInline(PartialDateInlineMixin, admin.TabularInline):
     model = TreatyStep
-    fields = ("occurred_on", "occurred_on_precision", "kind", "description")
+    fields = ("occurred", "kind", "description")
     extra = 0
 
 
@@ -42,13 +43,13 @@ class TreatyAdmin(PublishableAdmin):
     fieldsets = (
         (None, {"fields": ("title", "slug", ("kind", "china_party", "counterpart", "counterpart_organisation"))}),
         ("Steps", {"fields": (
-            ("signed_on", "signed_on_precision"),
-            ("china_approved_on", "china_approved_on_precision"),
-            ("counterpart_ratified_on", "counterpart_ratified_on_precision"),
-            ("in_force_on", "in_force_on_precision"),
-            ("known_in_force_on", "known_in_force_on_precision"),
-            ("suspended_on", "suspended_on_precision"),
-            ("terminated_on", "terminated_on_precision"),
+            "signed",
+            "china_approved",
+            "counterpart_ratified",
+            "in_force",
+            "known_in_force",
+            "suspended",
+            "terminated",
         )}),
         ("Notable provisions", {"fields": (("simplified_procedure", "death_penalty_refusal"),
                                            ("political_offence_exception", "nationals_refusal"))}),
