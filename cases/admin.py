@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from import_export.admin import ImportMixin as BaseImportMixin
+from import_export.formats.base_formats import CSV, XLSX
 
 from extraditions.admin import (
     BOOKKEEPING_FIELDSET,
@@ -18,6 +20,7 @@ from extraditions.admin import (
 )
 from extraditions.forms import PartialDateInlineMixin
 
+from . import resources
 from .merge import merge_persons
 from .models import (
     Affiliation,
@@ -35,6 +38,12 @@ from .models import (
     Person,
 )
 from .search import find_persons, likely_duplicates
+
+class ImportMixin(BaseImportMixin):
+    """Bulk import from CSV or XLSX with a preview; see cases/resources.py for the columns."""
+
+    import_formats = [CSV, XLSX]
+
 
 # --- inlines: everything a researcher enters from a case or person page ---------------------
 
@@ -144,8 +153,9 @@ class PersonAdminForm(PublishableForm):
 
 
 @admin.register(Person)
-class PersonAdmin(PublishableAdmin):
+class PersonAdmin(ImportMixin, PublishableAdmin):
     form = PersonAdminForm
+    resource_classes = [resources.PersonResource]
     list_display = ("name", "name_original", "citizenship_list", "current_situation", "is_pseudonym",
                     "publication_status", "visibility")
     list_filter = ("current_situation", "affiliations", "is_pseudonym", "is_unnamed", "asylum_status",
@@ -231,13 +241,14 @@ class AliasAdmin(BaseAdmin):
 
 
 @admin.register(Case)
-class CaseAdmin(PublishableAdmin):
+class CaseAdmin(ImportMixin, PublishableAdmin):
     list_display = ("title", "kind", "host_country", "requesting_state", partial_date_column("started", "Started"),
                     "outcome", "publication_status", "visibility")
     list_filter = ("kind", "outcome", "charge_category", "requesting_state", "host_country",
                    *PublishableAdmin.list_filter)
     search_fields = ("title", "slug", "summary", "charges", "persons__name", "persons__aliases__name")
     date_hierarchy = "started_on"
+    resource_classes = [resources.CaseResource]
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("treaty",)
     inlines = [ParticipantInline, DetentionInline, CaseEventInline, ExtraditionRequestInline, CourtRulingInline,
@@ -286,12 +297,13 @@ class ExtraditionRequestAdmin(CitableAdmin):
 
 
 @admin.register(InterpolNotice)
-class InterpolNoticeAdmin(PublishableAdmin):
+class InterpolNoticeAdmin(ImportMixin, PublishableAdmin):
     list_display = ("__str__", "kind", "requesting_bureau", partial_date_column("issued", "Issued"), "status",
                     "is_public", "publication_status", "visibility")
     list_filter = ("kind", "status", "requesting_bureau", "cancellation_reason", *PublishableAdmin.list_filter)
     search_fields = ("subject__name", "subject__aliases__name", "subject_description", "notes")
     date_hierarchy = "issued_on"
+    resource_classes = [resources.InterpolNoticeResource]
     autocomplete_fields = ("subject", "cases")
     list_select_related = ("subject",)
     fieldsets = (

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    "import_export",
     "extraditions",
     "sources",
     "treaties",
@@ -97,6 +98,11 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "120")) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+
+# Bulk import (cases/resources.py): one transaction per file, refused whole if a row is wrong,
+# open to whoever may add records of the kind.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 
 # The name shown by authenticator apps next to the codes.
 OTP_TOTP_ISSUER = "Extraditions tracker"

@@ -124,6 +124,7 @@ class PersonSerializer(CitedRecordMixin, SearchMatchMixin, RecordSerializer):
     cases = ParticipationBriefSerializer(
         source="participations", many=True, read_only=True, help_text="The cases the person is in."
     )
+    asylum_since = PartialDateField(source="asylum_since_date", required=False, allow_null=True)
 
     # The public never learns more of a pseudonymous person than the pseudonym.
     hidden_when_pseudonymous = ("name_original", "original_script")

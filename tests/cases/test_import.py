@@ -1,0 +1,97 @@
+"""Bulk import of persons, cases and notices: a good file, a bad row, a dry run, XLSX and the admin's preview."""
+
+import io
+
+import pytest
+import tablib
+from django.urls import reverse
+
+from cases.models import Case, InterpolNotice, Person
+from cases.resources import CaseResource, InterpolNoticeResource, PersonResource
+from extraditions.models import PublicationStatus
+from tests import factories as f
+
+PERSONS_CSV = """slug,name,name_original,citizenships,affiliations,current_situation,asylum_since
+wang-jianye,Wang Jianye,王建业,CN,,returned,
+idris-hasan,Idris Hasan,,CN;TR,uyghur,detained_abroad,2021-07
+"""
+
+
+def dataset(text: str) -> tablib.Dataset:
+    return tablib.Dataset().load(text, format="csv")
+
+
+@pytest.fixture
+def uyghur(db):
+    return f.AffiliationFactory(slug="uyghur", name="Uyghur")
+
+
+def test_a_good_file_imports_every_row_as_a_draft(uyghur):
+    result = PersonResource().import_data(dataset(PERSONS_CSV), dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    idris = Person.objects.get(slug="idris-hasan")
+    assert [c.code for c in idris.citizenships] == ["CN", "TR"]
+    assert list(idris.affiliations.all()) == [uyghur]
+    assert (str(idris.asylum_since_date), idris.publication_status) == ("July 2021", PublicationStatus.DRAFT)
+    # Importing the same file again changes nothing.
+    again = PersonResource().import_data(dataset(PERSONS_CSV), dry_run=False)
+    assert again.totals["skip"] == 2 and Person.objects.count() == 2
+
+
+def test_one_bad_row_imports_nothing_and_names_its_row_and_field(uyghur):
+    bad = PERSONS_CSV + "someone,Someone,,XX,,lost,July 2021\n"
+    result = PersonResource().import_data(dataset(bad), dry_run=False, rollback_on_validation_errors=True)
+    assert result.has_validation_errors()
+    [invalid] = result.invalid_rows
+    assert invalid.number == 3
+    assert set(invalid.error_dict) >= {"current_situation", "asylum_since"}
+    assert Person.objects.count() == 0
+
+
+def test_a_dry_run_reports_and_saves_nothing(uyghur):
+    result = PersonResource().import_data(dataset(PERSONS_CSV), dry_run=True)
+    assert result.totals["new"] == 2
+    assert Person.objects.count() == 0
+
+
+def test_cases_link_persons_and_treaties_by_slug_and_notices_without_a_uid_are_added(db):
+    person = f.PersonFactory(slug="qiao-jianjun")
+    f.TreatyFactory(slug="extradition-cn-se")
+    cases_csv = (
+        "slug,title,kind,host_country,started,persons,treaty,outcome,summary\n"
+        "se-qiao-2019,Qiao Jianjun: request to Sweden,formal_extradition,SE,2019-02,qiao-jianjun,extradition-cn-se,refused,Refused.\n"
+    )
+    assert not CaseResource().import_data(dataset(cases_csv), dry_run=False).has_errors()
+    case = Case.objects.get(slug="se-qiao-2019")
+    assert list(case.persons.all()) == [person] and case.treaty.slug == "extradition-cn-se"
+
+    notices_csv = "uid,kind,subject,issued,status,cases\n,red_notice,qiao-jianjun,2017,active,se-qiao-2019\n"
+    result = InterpolNoticeResource().import_data(dataset(notices_csv), dry_run=False)
+    assert not result.has_errors() and not result.has_validation_errors()
+    notice = InterpolNotice.objects.get()
+    assert notice.subject == person and list(notice.cases.all()) == [case]
+
+
+def test_xlsx_files_import_too(uyghur):
+    data = dataset(PERSONS_CSV)
+    xlsx = tablib.Dataset().load(data.export("xlsx"), format="xlsx")
+    assert not PersonResource().import_data(xlsx, dry_run=False).has_errors()
+    assert Person.objects.count() == 2
+
+
+def test_the_admin_previews_an_import_and_shows_the_errors(admin_client, uyghur):
+    url = reverse("admin:cases_person_import")
+    bad = PERSONS_CSV + "someone,Someone,,,,lost,\n"
+    upload = io.BytesIO(bad.encode())
+    upload.name = "persons.csv"
+    response = admin_client.post(url, {"resource": "0", "format": "0", "import_file": upload})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "current_situation" in page and "lost" in page
+    assert Person.objects.count() == 0
+
+    good = io.BytesIO(PERSONS_CSV.encode())
+    good.name = "persons.csv"
+    preview = admin_client.post(url, {"resource": "0", "format": "0", "import_file": good})
+    assert "Confirm import" in preview.content.decode() or "confirm" in preview.content.decode().lower()
+    assert Person.objects.count() == 0  # a preview saves nothing
