@@ -16,6 +16,7 @@ from extraditions.admin import (
     CitationInline,
     PublishableAdmin,
     PublishableForm,
+    PublishableInlineMixin,
     partial_date_column,
 )
 from extraditions.forms import PartialDateInlineMixin
@@ -84,7 +85,7 @@ class ExtraditionRequestInline(PartialDateInlineMixin, admin.StackedInline):
     extra = 0
 
 
-class CourtRulingInline(PartialDateInlineMixin, admin.StackedInline):
+class CourtRulingInline(PublishableInlineMixin, PartialDateInlineMixin, admin.StackedInline):
     model = CourtRuling
     fields = (("court", "country", "international_body"), ("level", "decided", "decision"),
               "grounds", ("assurance_assessment", "docket_number", "language"), "summary", "slug",

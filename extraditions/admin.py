@@ -151,17 +151,17 @@ class PublishableForm(ConcurrencyGuardForm):
 
     def clean(self):
         cleaned = super().clean()
-        fields = ("publication_status", "visibility", "visibility_decided")
-        before = {name: self.initial.get(name) for name in fields if name in self.fields}
-        after = {name: cleaned.get(name) for name in fields if name in self.fields}
-        if self.instance.pk is None:
-            before.setdefault("publication_status", PublicationStatus.DRAFT)
+        fields = [name for name in ("publication_status", "visibility", "visibility_decided") if name in self.fields]
+        model = self._meta.model
+        # On a new record, "before" is what the record would be by default.
+        before = {name: self.initial.get(name, model._meta.get_field(name).get_default()) for name in fields}
+        after = {name: cleaned.get(name) for name in fields}
         refused = editor_only_changes(before, after) if not self.can_publish else {}
         for field, message in refused.items():
             self.add_error(field, message)
         if after.get("publication_status") == PublicationStatus.PUBLISHED != before.get("publication_status"):
             pending = copy.copy(self.instance)  # the record as it would be saved, to check it
-            for name in {f.name for f in self._meta.model._meta.concrete_fields} & set(cleaned):
+            for name in {f.name for f in self._meta.model._meta.concrete_fields if not f.primary_key} & set(cleaned):
                 setattr(pending, name, cleaned[name])
             problems = publication_problems(pending)
             if problems:
@@ -170,6 +170,17 @@ class PublishableForm(ConcurrencyGuardForm):
                     f"Not ready to publish: needs {', '.join(problems)}. Save what is missing first, then publish.",
                 )
         return cleaned
+
+
+class PublishableInlineMixin:
+    """An inline of publishable records obeys the same editor-only rules as their own pages."""
+
+    form = PublishableForm
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.can_publish = request.user.has_perm(publish_permission(self.model))
+        return formset
 
 
 class PublishableAdmin(CitableAdmin):

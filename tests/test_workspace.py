@@ -2,6 +2,7 @@
 restricted-view log and CSV export."""
 
 import pytest
+from django import forms
 from django.contrib.admin import helpers
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
@@ -50,13 +51,18 @@ def test_a_researcher_cannot_publish_through_the_form(client):
     assert case.publication_status == PublicationStatus.DRAFT
 
 
+def submitted_value(form, name):
+    """What a browser sends back for one unchanged field."""
+    field, value = form.fields[name], form[name].value()
+    if isinstance(field, (forms.MultipleChoiceField, forms.ModelMultipleChoiceField)):
+        return [getattr(v, "pk", v) for v in value or []]
+    return "" if value is None else getattr(value, "pk", value)
+
+
 def opened_form(page) -> dict:
     """What a browser would send back from a change page, unchanged (inlines left empty)."""
     form = page.context["adminform"].form
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        data[name] = "" if value is None else value
+    data = {name: submitted_value(form, name) for name in form.fields}
     for inline in page.context["inline_admin_formsets"]:
         prefix = inline.formset.prefix
         data[f"{prefix}-TOTAL_FORMS"] = data[f"{prefix}-INITIAL_FORMS"] = "0"
@@ -125,3 +131,29 @@ def test_a_selection_exports_to_csv(admin_client):
     content = b"".join(response.streaming_content).decode()
     assert content.splitlines()[0].startswith("id,uid,created_at")
     assert "'=HYPERLINK(evil)" in content and "Not chosen" not in content
+
+
+@pytest.mark.django_db
+def test_a_researcher_adds_a_person_but_cannot_publish_a_ruling_through_a_case(client):
+    member(client, "rita", RESEARCHER)
+    add = client.get(reverse("admin:cases_person_add"))
+    data = {**opened_form(add), "name": "Li Zhihui", "slug": "li-zhihui"}
+    assert client.post(reverse("admin:cases_person_add"), data).status_code == 302
+
+    case = f.CaseFactory()
+    ruling = f.CourtRulingFactory(case=case, publication_status=PublicationStatus.DRAFT, summary="Refused.")
+    f.CitationFactory(record=ruling)
+    url = reverse("admin:cases_case_change", args=[case.pk])
+    page = client.get(url)
+    data = opened_form(page)
+    for inline in page.context["inline_admin_formsets"]:
+        formset = inline.formset
+        if formset.prefix == "rulings":
+            data.update({f"rulings-{k}": v for k, v in {"TOTAL_FORMS": "1", "INITIAL_FORMS": "1"}.items()})
+            form = formset.forms[0]
+            data.update({f"rulings-0-{name}": submitted_value(form, name) for name in form.fields})
+            data["rulings-0-publication_status"] = "published"
+    response = client.post(url, data)
+    assert "Only an editor may publish" in response.content.decode()
+    ruling.refresh_from_db()
+    assert ruling.publication_status == PublicationStatus.DRAFT
