@@ -152,3 +152,26 @@ def test_staff_views_of_restricted_records_are_logged(viewer, db):
     viewer.get(f"/api/v1/detentions/{child.uid}/")  # restricted through its case
     logged = list(RestrictedRecordView.objects.order_by("viewed_at").values_list("user__username", "object_id", "channel"))
     assert logged == [("viewer", secret.pk, "api"), ("viewer", child.pk, "api")]
+
+
+@pytest.mark.parametrize(
+    "role, can_create, can_publish, sees_restricted",
+    [("viewer", False, False, True), ("researcher", True, False, True), ("editor", True, True, True)],
+)
+def test_each_role_in_the_api(db, role, can_create, can_publish, sees_restricted):
+    from django.contrib.auth.models import Group, User
+
+    from .conftest import client_for
+
+    user = User.objects.create_user(f"{role}-user", is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    client = client_for(user)
+    secret = f.CaseFactory(visibility=Visibility.RESTRICTED)
+    assert (client.get(f"/api/v1/cases/{secret.slug}/").status_code == 200) == sees_restricted
+
+    created = client.post("/api/v1/cases/", {"slug": f"new-{role}", "title": "New", "kind": "abduction", "summary": "S."}, format="json")
+    assert (created.status_code == 201) == can_create, created.content
+    if can_create:
+        f.CitationFactory(record=f.CaseFactory._meta.model.objects.get(slug=f"new-{role}"))
+        published = client.patch(f"/api/v1/cases/new-{role}/", {"publication_status": "published"}, format="json")
+        assert (published.status_code == 200) == can_publish, published.content
