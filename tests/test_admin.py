@@ -102,3 +102,22 @@ def test_publish_action_records_history(admin_client):
     case.refresh_from_db()
     assert case.publication_status == "published"
     assert case.history.first().publication_status == "published"
+
+
+@pytest.mark.parametrize(("app_label", "model_name"), [r for r in REGISTERED if r[1] in FACTORIES])
+def test_list_pages_cost_the_same_queries_however_many_rows(admin_client, app_label, model_name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse(f"admin:{app_label}_{model_name}_changelist")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert admin_client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    FACTORIES[model_name]()
+    few = queries()
+    for _ in range(5):
+        FACTORIES[model_name]()
+    assert queries() == few
