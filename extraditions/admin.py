@@ -12,7 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from sources.models import Citation
 
-from .audit import log_if_restricted
+from .audit import log_if_restricted, log_restricted_among
 from .forms import with_partial_dates
 from .models import PublicationStatus, RestrictedRecordView, Visibility
 from .publication import editor_only_changes, publication_problems, publish_permission
@@ -96,6 +96,13 @@ class BaseAdmin(SimpleHistoryAdmin):
         first_name, first_options = fieldsets[0]
         first_fields = [field for field in first_options["fields"] if field != "edited_version"]
         return ((first_name, {**first_options, "fields": (*first_fields, "edited_version")}), *fieldsets[1:])
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            log_restricted_among(request, self.model, changelist.result_list, RestrictedRecordView.Channel.ADMIN)
+        return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":

@@ -157,3 +157,17 @@ def test_a_researcher_adds_a_person_but_cannot_publish_a_ruling_through_a_case(c
     assert "Only an editor may publish" in response.content.decode()
     ruling.refresh_from_db()
     assert ruling.publication_status == PublicationStatus.DRAFT
+
+
+@pytest.mark.django_db
+def test_lists_that_show_restricted_records_to_staff_are_logged_too(admin_client, admin_user):
+    from rest_framework.test import APIClient
+
+    secret = f.CaseFactory(title="Secret case", visibility=Visibility.RESTRICTED)
+    f.CaseFactory(title="Open case")
+    admin_client.get(CASES)
+    api = APIClient()
+    api.force_authenticate(admin_user)
+    api.get("/api/v1/cases/")
+    logged = list(RestrictedRecordView.objects.order_by("channel").values_list("object_id", "channel"))
+    assert logged == [(secret.pk, "admin"), (secret.pk, "api")]

@@ -22,7 +22,7 @@ from rest_framework import exceptions, viewsets
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from extraditions.audit import log_if_restricted
+from extraditions.audit import log_if_restricted, log_restricted_among
 from extraditions.models import RestrictedRecordView, can_see_unpublished, public_q
 from extraditions.search.backends import backend as search_backend
 from extraditions.search.backends import is_searchable
@@ -161,6 +161,8 @@ class RecordViewSet(ApiViewMixin, viewsets.ModelViewSet):
             return self.stream_csv(queryset)
         facets = {name: self.facets[name].counts(queryset) for name in facet_names} if facet_names else None
         page = self.paginate_queryset(queryset)
+        if can_see_unpublished(self.user):
+            log_restricted_among(request, self.model, page, RestrictedRecordView.Channel.API)
         query = request.query_params.get("q", "").strip()
         self.matches = self.search_matches(page, query) if query else {}
         serializer = self.get_serializer(page, many=True)
