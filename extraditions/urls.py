@@ -2,10 +2,9 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import TemplateView
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", include("cases.urls")),  # the public website
     path("admin/", admin.site.urls),
     path("api/v1/", include("extraditions.api.urls")),
     # The browsable API's log-in is the staff workspace's: the same second factor and lock-out.

@@ -1,0 +1,14 @@
+"""The public website's URLs, with the same identifiers as the API."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "site"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("cases/", views.CaseListView.as_view(), name="case-list"),
+    path("cases/<slug:slug>/", views.CaseDetailView.as_view(), name="case-detail"),
+    path("persons/<slug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),
+]

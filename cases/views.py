@@ -1,0 +1,217 @@
+"""The public website's pages for cases and persons.
+
+The pages show what the API shows and nothing else: every queryset goes through
+``visible_to(user)``, filters reuse the API's filter sets and facets, and a restricted or draft
+record is a 404, as in the API.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.http import QueryDict
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.generic import DetailView, ListView, TemplateView
+
+from extraditions.search.backends import backend as search_backend
+from extraditions.search.backends import is_searchable
+from extraditions.search.models import SearchDocument
+from extraditions.stats import headline_figures
+from sources.models import Citation, Source
+
+from . import models as m
+from .api.filters import CaseFilterSet
+from .api.views import CaseViewSet
+
+SITE_FACETS = ("kind", "outcome", "host_country", "started_year")
+
+
+def visible_citations(user):
+    citations = Citation.objects.select_related("source")
+    if not (user.is_authenticated and user.is_staff):
+        citations = citations.filter(source__in=Source.objects.public())
+    return citations
+
+
+class HomeView(TemplateView):
+    template_name = "site/home.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        today = timezone.localdate()
+        latest = m.Case.objects.visible_to(user).order_by("-created_at")[:6]
+        return {**super().get_context_data(**kwargs), "figures": headline_figures(today, user), "on": today, "latest": latest}
+
+
+@dataclass
+class FacetChoice:
+    label: str
+    count: int
+    url: str
+    selected: bool
+
+
+@dataclass
+class FacetBlock:
+    name: str
+    title: str
+    choices: list[FacetChoice] = field(default_factory=list)
+
+
+class CaseListView(ListView):
+    """Cases with the API's filters, search and facets as a sidebar."""
+
+    template_name = "site/case_list.html"
+    paginate_by = 25
+    context_object_name = "cases"
+
+    def get_queryset(self):
+        user = self.request.user
+        queryset = m.Case.objects.visible_to(user).select_related("treaty").prefetch_related(
+            Prefetch("participants", queryset=m.CaseParticipant.objects.visible_to(user).select_related("person"))
+        )
+        params = QueryDict(mutable=True)
+        for key in self.request.GET:
+            if key in CaseFilterSet.base_filters:
+                params.setlist(key, self.request.GET.getlist(key))
+        self.filterset = CaseFilterSet(params, queryset, request=self.request)
+        filtered = self.filterset.qs if self.filterset.is_valid() else queryset.none()
+        self.query = self.request.GET.get("q", "").strip()[:500]
+        if self.query:
+            engine = search_backend()
+            if not is_searchable(self.query):
+                return filtered.none()
+            filtered = filtered.filter(engine.matching(m.Case, self.query)).annotate(
+                relevance=engine.relevance(m.Case, self.query)
+            )
+            self.filtered = filtered
+            return filtered.order_by("-relevance", "pk")
+        self.filtered = filtered
+        return filtered.order_by("-started_on", "title")
+
+    def facet_blocks(self) -> list[FacetBlock]:
+        blocks = []
+        for name in SITE_FACETS:
+            facet = CaseViewSet.facets[name]
+            block = FacetBlock(name, name.replace("_", " ").capitalize())
+            chosen = set(self.request.GET.getlist(name))
+            for row in facet.counts(self.filtered):
+                value = "" if row["value"] is None else str(row["value"])
+                params = self.request.GET.copy()
+                params.pop("page", None)
+                if value in chosen:
+                    params.setlist(name, [v for v in params.getlist(name) if v != value])
+                else:
+                    params.appendlist(name, value)
+                block.choices.append(FacetChoice(row["label"], row["count"], f"?{params.urlencode()}", value in chosen))
+            if name != "started_year":  # a year is not a filter of the list
+                blocks.append(block)
+        return blocks
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"].object_list
+        snippets = SearchDocument.objects.snippets(m.Case, [c.pk for c in page], self.query) if self.query else {}
+        for case in page:
+            case.snippet = snippets.get(case.pk, "")  # HTML-escaped, with the matches in <mark>
+        return {**context, "facets": self.facet_blocks(), "query": self.query, "errors": self.filterset.errors}
+
+
+@dataclass(order=True)
+class TimelineEntry:
+    date: datetime.date | None
+    label: str = field(compare=False)
+    when: str = field(compare=False)
+    text: str = field(compare=False, default="")
+    citations: list = field(compare=False, default_factory=list)
+
+
+def timeline_of(case: m.Case) -> list[TimelineEntry]:
+    """Everything dated in a case, oldest first; undated entries last, in the order entered."""
+    entries = []
+    for event in case.events.all():
+        entries.append(TimelineEntry(event.occurred_on, event.get_kind_display(), str(event.occurred or "Undated"),
+                                     event.description, list(event.citations.all())))
+    for detention in case.detentions.all():
+        length = f" ({detention.duration_days} days{' so far' if detention.is_ongoing else ''})" if detention.duration_days is not None else ""
+        who = f"{detention.person.name}: " if detention.person_id else ""
+        entries.append(TimelineEntry(detention.started_on, "Detention", str(detention.started or "Undated"),
+                                     f"{who}{detention.place}{length}".strip(), list(detention.citations.all())))
+    for request in case.requests.all():
+        entries.append(TimelineEntry(request.requested_on, "Extradition request", str(request.requested or "Undated"),
+                                     f"{request.get_legal_basis_display()}; {request.get_decision_display().lower()}",
+                                     list(request.citations.all())))
+    for ruling in case.rulings.all():
+        entries.append(TimelineEntry(ruling.decided_on, f"Ruling: {ruling.get_decision_display()}",
+                                     str(ruling.decided or "Undated"), f"{ruling.court}. {ruling.summary}",
+                                     list(ruling.citations.all())))
+    for assurance in case.assurances.all():
+        kept = assurance.get_compliance_display().lower()
+        entries.append(TimelineEntry(assurance.given_on, "Diplomatic assurance", str(assurance.given or "Undated"),
+                                     f"{', '.join(assurance.promise_labels) or assurance.other_promises} — {kept}",
+                                     list(assurance.citations.all())))
+    dated = sorted(entry for entry in entries if entry.date is not None)
+    return dated + [entry for entry in entries if entry.date is None]
+
+
+class CaseDetailView(DetailView):
+    template_name = "site/case_detail.html"
+    context_object_name = "case"
+
+    def get_object(self, queryset=None):
+        user = self.request.user
+        citations = Prefetch("citations", queryset=visible_citations(user))
+
+        def child(model, *related):
+            queryset = model.objects.visible_to(user).prefetch_related(citations)
+            return queryset.select_related(*related) if related else queryset
+
+        queryset = m.Case.objects.visible_to(user).select_related("treaty").prefetch_related(
+            Prefetch("participants", queryset=m.CaseParticipant.objects.visible_to(user).select_related("person")),
+            Prefetch("events", queryset=child(m.CaseEvent)),
+            Prefetch("detentions", queryset=child(m.Detention, "person")),
+            Prefetch("requests", queryset=child(m.ExtraditionRequest)),
+            Prefetch("rulings", queryset=child(m.CourtRuling)),
+            Prefetch("assurances", queryset=child(m.DiplomaticAssurance)),
+            citations,
+        )
+        return get_object_or_404(queryset, slug=self.kwargs["slug"])
+
+    def get_context_data(self, **kwargs):
+        case = self.object
+        url = self.request.build_absolute_uri()
+        accessed = timezone.localdate().isoformat()
+        cite = f"“{case.title}”. Extraditions tracker, record {case.slug}. {url} (accessed {accessed})."
+        return {**super().get_context_data(**kwargs), "timeline": timeline_of(case), "cite": cite}
+
+
+class PersonDetailView(DetailView):
+    template_name = "site/person_detail.html"
+    context_object_name = "person"
+
+    def get_object(self, queryset=None):
+        user = self.request.user
+        queryset = m.Person.objects.visible_to(user).prefetch_related(
+            Prefetch("aliases", queryset=m.Alias.objects.visible_to(user)),
+            Prefetch("participations", queryset=m.CaseParticipant.objects.visible_to(user).select_related("case")),
+            Prefetch("notices", queryset=m.InterpolNotice.objects.visible_to(user)),
+            Prefetch("citations", queryset=visible_citations(user)),
+            "affiliations",
+        )
+        return get_object_or_404(queryset, slug=self.kwargs["slug"])
+
+    def get_context_data(self, **kwargs):
+        person = self.object
+        public_view = not (self.request.user.is_authenticated and self.request.user.is_staff)
+        cite = (
+            f"“{person.name}”. Extraditions tracker, record {person.slug}. {self.request.build_absolute_uri()} "
+            f"(accessed {timezone.localdate().isoformat()})."
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "original_name": "" if person.is_pseudonym and public_view else person.name_original,
+            "cite": cite,
+        }

@@ -1,0 +1,84 @@
+"""The public website's pages: content, redaction and query counts, as for the API."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cases.models import AliasKind
+from extraditions.models import PublicationStatus, Visibility
+from tests import factories as f
+from tests.api.conftest import build_world
+
+MARKER = "Zqxv"
+
+
+def page(client, url, status=200) -> str:
+    response = client.get(url)
+    assert response.status_code == status, url
+    return response.content.decode()
+
+
+@pytest.fixture
+def world(db):
+    return build_world("public")
+
+
+def test_the_home_page_gives_the_computed_figures_and_latest_cases(client, world):
+    html = page(client, "/")
+    assert "extradition treaties of the PRC in force" in html
+    assert world["case"].title in html
+
+
+def test_the_case_list_filters_searches_and_offers_facets(client, world):
+    other = f.CaseFactory(title="Case in Thailand", host_country="TH", kind="abduction", summary="Taken from Bangkok.")
+    html = page(client, "/cases/")
+    assert world["case"].title in html and other.title in html
+    assert "?host_country=TH" in html  # a facet link
+    filtered = page(client, "/cases/?host_country=TH")
+    assert other.title in filtered and world["case"].title not in filtered
+    found = page(client, "/cases/?q=bangkok")
+    assert other.title in found and "<mark>Bangkok</mark>" in found
+    assert "were not understood" in page(client, "/cases/?host_country=XX")
+
+
+def test_a_case_page_shows_its_timeline_sources_and_citation(client, world):
+    html = page(client, f"/cases/{world['case'].slug}/")
+    assert "Timeline" in html and "Arrested public" in html and "Prison public" in html
+    assert world["source"].title in html
+    assert "Cite this record" in html and f"record {world['case'].slug}" in html
+
+
+def test_restricted_and_draft_records_do_not_exist_on_the_site(client, world):
+    hidden_case = f.CaseFactory(title=f"{MARKER} case", visibility=Visibility.RESTRICTED)
+    draft_case = f.CaseFactory(title=f"{MARKER} draft", publication_status=PublicationStatus.DRAFT)
+    secret = f.PersonFactory(name=f"{MARKER} person", visibility=Visibility.RESTRICTED)
+    f.CaseParticipantFactory(case=world["case"], person=secret)
+    pseudonymous = f.PersonFactory(name="Witness C", is_pseudonym=True, name_original=f"{MARKER}真名")
+    f.AliasFactory(person=pseudonymous, name=f"{MARKER} real", kind=AliasKind.LEGAL_NAME)
+    f.CaseParticipantFactory(case=world["case"], person=pseudonymous)
+
+    for url in ("/", "/cases/", f"/cases/?q={MARKER}", f"/cases/{world['case'].slug}/", f"/persons/{pseudonymous.slug}/"):
+        html = page(client, url).replace(f'value="{MARKER}"', "")  # the search box shows what was typed
+        assert MARKER not in html, url
+    for url in (f"/cases/{hidden_case.slug}/", f"/cases/{draft_case.slug}/", f"/persons/{secret.slug}/"):
+        page(client, url, status=404)
+    assert "Witness C" in page(client, f"/cases/{world['case'].slug}/")
+
+
+@pytest.mark.parametrize("url", ["/", "/cases/", "/cases/?q=public", "case", "person"])
+def test_pages_cost_the_same_queries_however_many_records(client, db, url):
+    first = build_world("one")
+
+    def queries() -> int:
+        target = {"case": f"/cases/{first['case'].slug}/", "person": f"/persons/{first['person'].slug}/"}.get(url, url)
+        with CaptureQueriesContext(connection) as captured:
+            page(client, target)
+        return len(captured.captured_queries)
+
+    queries()  # warm the per-process caches
+    before = queries()
+    for n in range(3):
+        world = build_world(f"more{n}")
+        f.CaseParticipantFactory(case=first["case"], person=world["person"])  # a longer case page too
+        f.CaseEventFactory(case=first["case"])
+    assert queries() == before
