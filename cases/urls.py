@@ -11,4 +11,5 @@ urlpatterns = [
     path("cases/", views.CaseListView.as_view(), name="case-list"),
     path("cases/<slug:slug>/", views.CaseDetailView.as_view(), name="case-detail"),
     path("persons/<slug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),
+    path("rulings/", views.RulingSearchView.as_view(), name="ruling-list"),
 ]

@@ -23,10 +23,8 @@ from extraditions.stats import headline_figures
 from sources.models import Citation, Source
 
 from . import models as m
-from .api.filters import CaseFilterSet
-from .api.views import CaseViewSet
-
-SITE_FACETS = ("kind", "outcome", "host_country", "started_year")
+from .api.filters import CaseFilterSet, CourtRulingFilterSet
+from .api.views import CaseViewSet, CourtRulingViewSet
 
 
 def visible_citations(user):
@@ -61,44 +59,46 @@ class FacetBlock:
     choices: list[FacetChoice] = field(default_factory=list)
 
 
-class CaseListView(ListView):
-    """Cases with the API's filters, search and facets as a sidebar."""
+class FacetedSearchView(ListView):
+    """A list with the API's filters (its filter set), full-text search and facets as links."""
 
-    template_name = "site/case_list.html"
+    model = None
+    filterset_class = None
+    facet_source = None  # the API view whose facets the sidebar shows
+    site_facets: tuple[str, ...] = ()
+    default_ordering: tuple[str, ...] = ()
     paginate_by = 25
-    context_object_name = "cases"
+
+    def optimise(self, queryset):
+        return queryset
 
     def get_queryset(self):
-        user = self.request.user
-        queryset = m.Case.objects.visible_to(user).select_related("treaty").prefetch_related(
-            Prefetch("participants", queryset=m.CaseParticipant.objects.visible_to(user).select_related("person"))
-        )
+        queryset = self.optimise(self.model.objects.visible_to(self.request.user))
         params = QueryDict(mutable=True)
         for key in self.request.GET:
-            if key in CaseFilterSet.base_filters:
+            if key in self.filterset_class.base_filters:
                 params.setlist(key, self.request.GET.getlist(key))
-        self.filterset = CaseFilterSet(params, queryset, request=self.request)
+        self.filterset = self.filterset_class(params, queryset, request=self.request)
         filtered = self.filterset.qs if self.filterset.is_valid() else queryset.none()
         self.query = self.request.GET.get("q", "").strip()[:500]
         if self.query:
             engine = search_backend()
             if not is_searchable(self.query):
-                return filtered.none()
-            filtered = filtered.filter(engine.matching(m.Case, self.query)).annotate(
-                relevance=engine.relevance(m.Case, self.query)
+                filtered = filtered.none()
+            filtered = filtered.filter(engine.matching(self.model, self.query)).annotate(
+                relevance=engine.relevance(self.model, self.query)
             )
             self.filtered = filtered
             return filtered.order_by("-relevance", "pk")
         self.filtered = filtered
-        return filtered.order_by("-started_on", "title")
+        return filtered.order_by(*self.default_ordering, "pk")
 
     def facet_blocks(self) -> list[FacetBlock]:
         blocks = []
-        for name in SITE_FACETS:
-            facet = CaseViewSet.facets[name]
+        for name in self.site_facets:
             block = FacetBlock(name, name.replace("_", " ").capitalize())
             chosen = set(self.request.GET.getlist(name))
-            for row in facet.counts(self.filtered):
+            for row in self.facet_source.facets[name].counts(self.filtered):
                 value = "" if row["value"] is None else str(row["value"])
                 params = self.request.GET.copy()
                 params.pop("page", None)
@@ -107,17 +107,48 @@ class CaseListView(ListView):
                 else:
                     params.appendlist(name, value)
                 block.choices.append(FacetChoice(row["label"], row["count"], f"?{params.urlencode()}", value in chosen))
-            if name != "started_year":  # a year is not a filter of the list
-                blocks.append(block)
+            blocks.append(block)
         return blocks
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = context["page_obj"].object_list
-        snippets = SearchDocument.objects.snippets(m.Case, [c.pk for c in page], self.query) if self.query else {}
-        for case in page:
-            case.snippet = snippets.get(case.pk, "")  # HTML-escaped, with the matches in <mark>
+        snippets = SearchDocument.objects.snippets(self.model, [r.pk for r in page], self.query) if self.query else {}
+        for record in page:
+            record.snippet = snippets.get(record.pk, "")  # HTML-escaped, with the matches in <mark>
         return {**context, "facets": self.facet_blocks(), "query": self.query, "errors": self.filterset.errors}
+
+
+class CaseListView(FacetedSearchView):
+    """Cases with the API's filters, search and facets as a sidebar."""
+
+    model = m.Case
+    filterset_class = CaseFilterSet
+    facet_source = CaseViewSet
+    site_facets = ("kind", "outcome", "host_country")
+    default_ordering = ("-started_on", "title")
+    template_name = "site/case_list.html"
+    context_object_name = "cases"
+
+    def optimise(self, queryset):
+        return queryset.select_related("treaty").prefetch_related(
+            Prefetch("participants", queryset=m.CaseParticipant.objects.visible_to(self.request.user).select_related("person"))
+        )
+
+
+class RulingSearchView(FacetedSearchView):
+    """Rulings for lawyers: full-text search with facets by ground, court level, decision, country and year."""
+
+    model = m.CourtRuling
+    filterset_class = CourtRulingFilterSet
+    facet_source = CourtRulingViewSet
+    site_facets = ("decision", "ground", "level", "country", "assurance_assessment", "decided_year")
+    default_ordering = ("-decided_on", "court")
+    template_name = "site/ruling_list.html"
+    context_object_name = "rulings"
+
+    def optimise(self, queryset):
+        return queryset.select_related("case").prefetch_related("grounds")
 
 
 @dataclass(order=True)

@@ -179,6 +179,7 @@ class CourtRulingFilterSet(RecordFilterSet):
     language = django_filters.CharFilter(help_text="ISO 639-1 code of the ruling's language.")
     person = StableIdFilter(field_name="case__persons__slug")
     decided_after, decided_before = date_range("decided_on")
+    decided_year = django_filters.NumberFilter(field_name="decided_on", lookup_expr="year", help_text="Decided in this year.")
 
     class Meta:
         model = m.CourtRuling

@@ -65,7 +65,26 @@ def test_restricted_and_draft_records_do_not_exist_on_the_site(client, world):
     assert "Witness C" in page(client, f"/cases/{world['case'].slug}/")
 
 
-@pytest.mark.parametrize("url", ["/", "/cases/", "/cases/?q=public", "case", "person"])
+def test_the_rulings_search_has_full_text_and_facets_for_lawyers(client, world):
+    import datetime
+
+    cat3 = f.LegalProvisionFactory(slug="cat-3", instrument="cat", article="3", title="Non-refoulement")
+    permitted = f.CourtRulingFactory(
+        court="Constitutional Court", decision="extradition_permitted", decided_on=datetime.date(2018, 1, 5),
+        decided_on_precision="day", summary="Assurances accepted as reliable.",
+    )
+    permitted.grounds.add(cat3)
+    html = page(client, "/rulings/")
+    assert world["ruling"].court in html and "Constitutional Court" in html
+    for facet_link in ("?decision=extradition_refused", "?ground=echr-3", "?decided_year=2018", "?country=SE"):
+        assert facet_link in html, facet_link
+    assert "Constitutional Court" not in page(client, "/rulings/?ground=echr-3")
+    assert "Constitutional Court" in page(client, "/rulings/?decided_year=2018")
+    found = page(client, "/rulings/?q=reliable")
+    assert "Constitutional Court" in found and "<mark>reliable</mark>" in found
+
+
+@pytest.mark.parametrize("url", ["/", "/cases/", "/cases/?q=public", "/rulings/", "/rulings/?q=refused", "case", "person"])
 def test_pages_cost_the_same_queries_however_many_records(client, db, url):
     first = build_world("one")
 
