@@ -1,6 +1,7 @@
 """The public website's URLs, with the same identifiers as the API."""
 
 from django.urls import path
+from django.views.generic import TemplateView
 
 from . import views
 
@@ -12,4 +13,7 @@ urlpatterns = [
     path("cases/<slug:slug>/", views.CaseDetailView.as_view(), name="case-detail"),
     path("persons/<slug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),
     path("rulings/", views.RulingSearchView.as_view(), name="ruling-list"),
+    path("notices/", views.NoticeListView.as_view(), name="notice-list"),
+    path("about/", TemplateView.as_view(template_name="site/about.html"), name="about"),
+    path("data/", views.DownloadsView.as_view(), name="downloads"),
 ]

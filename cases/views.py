@@ -16,15 +16,13 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
-from extraditions.search.backends import backend as search_backend
-from extraditions.search.backends import is_searchable
 from extraditions.search.models import SearchDocument
 from extraditions.stats import headline_figures
 from sources.models import Citation, Source
 
 from . import models as m
-from .api.filters import CaseFilterSet, CourtRulingFilterSet
-from .api.views import CaseViewSet, CourtRulingViewSet
+from .api.filters import CaseFilterSet, CourtRulingFilterSet, InterpolNoticeFilterSet
+from .api.views import CaseViewSet, CourtRulingViewSet, InterpolNoticeViewSet
 
 
 def visible_citations(user):
@@ -42,6 +40,18 @@ class HomeView(TemplateView):
         today = timezone.localdate()
         latest = m.Case.objects.visible_to(user).order_by("-created_at")[:6]
         return {**super().get_context_data(**kwargs), "figures": headline_figures(today, user), "on": today, "latest": latest}
+
+
+class DownloadsView(TemplateView):
+    template_name = "site/downloads.html"
+
+    def get_context_data(self, **kwargs):
+        from django.urls import reverse
+
+        from extraditions.api.urls import router
+
+        resources = [(prefix, reverse(f"api:{basename}-list")) for prefix, _, basename in router.registry]
+        return {**super().get_context_data(**kwargs), "resources": resources}
 
 
 @dataclass
@@ -82,15 +92,12 @@ class FacetedSearchView(ListView):
         filtered = self.filterset.qs if self.filterset.is_valid() else queryset.none()
         self.query = self.request.GET.get("q", "").strip()[:500]
         if self.query:
-            engine = search_backend()
-            if not is_searchable(self.query):
-                filtered = filtered.none()
-            filtered = filtered.filter(engine.matching(self.model, self.query)).annotate(
-                relevance=engine.relevance(self.model, self.query)
-            )
-            self.filtered = filtered
-            return filtered.order_by("-relevance", "pk")
+            # The API's search for this kind: full text, names, or words in its fields.
+            api_view = self.facet_source(request=self.request, action="list", format_kwarg=None)
+            filtered = api_view.search(filtered, self.query)
         self.filtered = filtered
+        if "relevance" in filtered.query.annotations:
+            return filtered.order_by("-relevance", "pk")
         return filtered.order_by(*self.default_ordering, "pk")
 
     def facet_blocks(self) -> list[FacetBlock]:
@@ -149,6 +156,23 @@ class RulingSearchView(FacetedSearchView):
 
     def optimise(self, queryset):
         return queryset.select_related("case").prefetch_related("grounds")
+
+
+class NoticeListView(FacetedSearchView):
+    """INTERPOL Red Notices and Diffusions issued at China's request, cancelled ones included."""
+
+    model = m.InterpolNotice
+    filterset_class = InterpolNoticeFilterSet
+    facet_source = InterpolNoticeViewSet
+    site_facets = ("kind", "status", "cancellation_reason", "issued_year")
+    default_ordering = ("-issued_on",)
+    template_name = "site/notice_list.html"
+    context_object_name = "notices"
+
+    def optimise(self, queryset):
+        return queryset.select_related("subject").prefetch_related(
+            Prefetch("cases", queryset=m.Case.objects.visible_to(self.request.user))
+        )
 
 
 @dataclass(order=True)

@@ -148,6 +148,7 @@ class InterpolNoticeFilterSet(RecordFilterSet):
     citizenship = CountryCodeFilter(field_name="subject__citizenships", contains=True)
     affiliation = StableIdFilter(field_name="subject__affiliations__slug")
     issued_after, issued_before = date_range("issued_on")
+    issued_year = django_filters.NumberFilter(field_name="issued_on", lookup_expr="year", help_text="Issued in this year.")
     cancelled_after, cancelled_before = date_range("cancelled_on")
 
     class Meta:

@@ -84,7 +84,32 @@ def test_the_rulings_search_has_full_text_and_facets_for_lawyers(client, world):
     assert "Constitutional Court" in found and "<mark>reliable</mark>" in found
 
 
-@pytest.mark.parametrize("url", ["/", "/cases/", "/cases/?q=public", "/rulings/", "/rulings/?q=refused", "case", "person"])
+def test_the_notices_page_shows_cancellations_and_filters_by_status(client, world):
+    import datetime
+
+    cancelled = f.InterpolNoticeFactory(
+        subject=f.PersonFactory(name="Dolkun Isa"), status="cancelled", cancelled_on=datetime.date(2018, 2, 1),
+        cancelled_on_precision="month", cancellation_reason="constitution_art_2_3",
+    )
+    html = page(client, "/notices/")
+    assert "Dolkun Isa" in html and world["person"].name in html and "?status=cancelled" in html
+    only_cancelled = page(client, "/notices/?status=cancelled")
+    assert "Dolkun Isa" in only_cancelled and world["person"].name not in only_cancelled
+    assert "February 2018" in only_cancelled
+    assert "Dolkun Isa" in page(client, "/notices/?q=dolkun")
+    assert cancelled.subject.slug in html
+
+
+def test_the_about_and_downloads_pages(client, db):
+    assert "Who is not shown" in page(client, "/about/")
+    downloads = page(client, "/data/")
+    for resource in ("cases", "persons", "rulings", "notices", "treaties", "sources"):
+        assert f"/api/v1/{resource}/?format=csv" in downloads
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/cases/", "/cases/?q=public", "/rulings/", "/rulings/?q=refused", "/notices/", "case", "person"]
+)
 def test_pages_cost_the_same_queries_however_many_records(client, db, url):
     first = build_world("one")
 
