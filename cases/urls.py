@@ -3,6 +3,8 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
+from treaties.views import TreatyMapView
+
 from . import views
 
 app_name = "site"
@@ -14,6 +16,7 @@ urlpatterns = [
     path("persons/<slug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),
     path("rulings/", views.RulingSearchView.as_view(), name="ruling-list"),
     path("notices/", views.NoticeListView.as_view(), name="notice-list"),
+    path("treaties/map/", TreatyMapView.as_view(), name="treaty-map"),
     path("about/", TemplateView.as_view(template_name="site/about.html"), name="about"),
     path("data/", views.DownloadsView.as_view(), name="downloads"),
 ]

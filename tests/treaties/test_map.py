@@ -1,0 +1,44 @@
+"""The public treaty map: each country coloured by its treaty's status on the chosen date, with a table."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from extraditions.models import Visibility
+from tests import factories as f
+
+
+@pytest.fixture
+def treaties(db):
+    f.TreatyFactory(counterpart="FR", signed_on=datetime.date(2007, 3, 20), in_force_on=datetime.date(2015, 7, 17),
+                    in_force_on_precision="day")
+    f.TreatyFactory(counterpart="AU", signed_on=datetime.date(2007, 9, 6))
+    f.TreatyFactory(counterpart="NO", signed_on=datetime.date(2010, 1, 1), title="Zqxv secret", visibility=Visibility.RESTRICTED)
+
+
+def test_the_map_shows_each_status_on_the_chosen_date(client, treaties):
+    html = client.get("/treaties/map/", {"on": "2022-02-01"}).content.decode()
+    assert '<title>France: In force</title>' in html and '<title>Australia: Signed, awaiting ratification</title>' in html
+    assert "In force (1)" in html and "Signed, awaiting ratification (1)" in html
+    assert "<td>France</td><td>In force</td>" in html  # the same data as a table
+    before = client.get("/treaties/map/", {"on": "2010-01-01"}).content.decode()
+    assert '<title>France: Signed, awaiting ratification</title>' in before
+    assert "2007" in before and "2015" in before  # the timeline's years
+
+
+def test_restricted_treaties_are_not_on_the_map(client, treaties):
+    html = client.get("/treaties/map/").content.decode()
+    assert "Zqxv" not in html and '<title>Norway: No extradition treaty</title>' in html
+
+
+def test_a_bad_date_says_so_and_shows_today(client, treaties):
+    html = client.get("/treaties/map/", {"on": "01/02/2022"}).content.decode()
+    assert "is not a date" in html and '<title>France: In force</title>' in html
+
+
+def test_the_map_costs_one_query(client, treaties):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/treaties/map/").status_code == 200
+    assert len(captured.captured_queries) == 1

@@ -1,0 +1,118 @@
+"""The public treaty map and timeline: each country coloured by the status of its extradition
+treaty with the PRC on any date, drawn server-side as SVG from Natural Earth shapes."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+from django.utils import timezone
+from django.views.generic import TemplateView
+from django_countries import countries
+
+from extraditions.api.countries import STATUS_PRECEDENCE
+from extraditions.choices import ChineseParty
+
+from .models import Treaty, TreatyKind
+from .status import TreatyStatus
+
+SHAPES = Path(__file__).resolve().parent / "data" / "world-110m.json"
+
+# The map's categories, in the legend's order.
+CATEGORIES = {
+    "in_force": "In force",
+    "signed": "Signed, awaiting ratification",
+    "ended": "Suspended or terminated",
+    "unknown": "Signed, status not known",
+    "none": "No extradition treaty",
+}
+CATEGORY_OF = {
+    TreatyStatus.IN_FORCE: "in_force",
+    TreatyStatus.SIGNED: "signed",
+    TreatyStatus.SUSPENDED: "ended",
+    TreatyStatus.TERMINATED: "ended",
+    TreatyStatus.UNKNOWN: "unknown",
+    TreatyStatus.NOT_SIGNED: "none",
+}
+
+
+@lru_cache(maxsize=1)
+def world_shapes() -> dict:
+    return json.loads(SHAPES.read_text())
+
+
+def extradition_treaties(user, on: datetime.date):
+    return (
+        Treaty.objects.visible_to(user)
+        .filter(kind=TreatyKind.EXTRADITION, china_party=ChineseParty.PRC)
+        .exclude(counterpart="")
+        .with_status(on)
+    )
+
+
+class TreatyMapView(TemplateView):
+    template_name = "site/treaty_map.html"
+
+    def chosen_date(self) -> tuple[datetime.date, str]:
+        raw = self.request.GET.get("on", "")
+        try:
+            return (datetime.date.fromisoformat(raw), "") if raw else (timezone.localdate(), "")
+        except ValueError:
+            return timezone.localdate(), f"“{raw}” is not a date (YYYY-MM-DD): the map shows today."
+
+    def get_context_data(self, **kwargs):
+        on, error = self.chosen_date()
+        treaties = list(extradition_treaties(self.request.user, on))
+        best: dict[str, TreatyStatus] = {}
+        for treaty in treaties:
+            code = treaty.counterpart.code
+            if code not in best or STATUS_PRECEDENCE.index(treaty.status) < STATUS_PRECEDENCE.index(best[code]):
+                best[code] = treaty.status
+        category = {code: CATEGORY_OF[status] for code, status in best.items()}
+        shapes = world_shapes()
+        paths = [
+            {"code": code, "name": countries.name(code), "d": d, "category": category.get(code, "none"),
+             "label": CATEGORIES[category.get(code, "none")]}
+            for code, d in sorted(shapes["shapes"].items())
+        ]
+        rows = sorted(
+            ({"code": code, "name": countries.name(code), "category": cat, "label": CATEGORIES[cat]} for code, cat in category.items()),
+            key=lambda row: (list(CATEGORIES).index(row["category"]), row["name"]),
+        )
+        totals = Counter(category.values())
+        return {
+            **super().get_context_data(**kwargs),
+            "on": on,
+            "date_error": error,
+            "width": shapes["width"],
+            "height": shapes["height"],
+            "paths": paths,
+            "legend": [{"key": key, "label": label, "count": totals.get(key, 0)} for key, label in CATEGORIES.items()],
+            "rows": rows,
+            "not_on_map": [row for row in rows if row["code"] not in shapes["shapes"]],
+            "timeline": timeline(treaties),
+        }
+
+
+def timeline(treaties) -> dict:
+    """Treaties signed and entered into force per year, for a bar chart and its table."""
+    signed = Counter(t.signed_on.year for t in treaties if t.signed_on)
+    in_force = Counter(t.in_force_on.year for t in treaties if t.in_force_on)
+    years = sorted(set(signed) | set(in_force))
+    if not years:
+        return {"years": [], "max": 0}
+    rows = [{"year": y, "signed": signed.get(y, 0), "in_force": in_force.get(y, 0)} for y in range(years[0], years[-1] + 1)]
+    top = max(max(r["signed"], r["in_force"]) for r in rows)
+    for index, row in enumerate(rows):  # bar geometry for the SVG chart (CHART_HEIGHT high, 12 per year)
+        row["x"] = index * 12
+        row["signed_height"] = round(row["signed"] / top * CHART_HEIGHT)
+        row["in_force_height"] = round(row["in_force"] / top * CHART_HEIGHT)
+        row["signed_y"] = CHART_HEIGHT - row["signed_height"]
+        row["in_force_y"] = CHART_HEIGHT - row["in_force_height"]
+    return {"years": rows, "max": top, "width": len(rows) * 12, "height": CHART_HEIGHT}
+
+
+CHART_HEIGHT = 120
