@@ -3,7 +3,7 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
-from treaties.views import TreatyMapView
+from treaties.views import CountryView, TreatyMapView
 
 from . import views
 
@@ -13,7 +13,9 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("cases/", views.CaseListView.as_view(), name="case-list"),
     path("cases/<slug:slug>/", views.CaseDetailView.as_view(), name="case-detail"),
+    path("persons/", views.PersonListView.as_view(), name="person-list"),
     path("persons/<slug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),
+    path("countries/<str:code>/", CountryView.as_view(), name="country-detail"),
     path("rulings/", views.RulingSearchView.as_view(), name="ruling-list"),
     path("notices/", views.NoticeListView.as_view(), name="notice-list"),
     path("treaties/map/", TreatyMapView.as_view(), name="treaty-map"),

@@ -21,8 +21,8 @@ from extraditions.stats import headline_figures
 from sources.models import Citation, Source
 
 from . import models as m
-from .api.filters import CaseFilterSet, CourtRulingFilterSet, InterpolNoticeFilterSet
-from .api.views import CaseViewSet, CourtRulingViewSet, InterpolNoticeViewSet
+from .api.filters import CaseFilterSet, CourtRulingFilterSet, InterpolNoticeFilterSet, PersonFilterSet
+from .api.views import CaseViewSet, CourtRulingViewSet, InterpolNoticeViewSet, PersonViewSet
 
 
 def visible_citations(user):
@@ -156,6 +156,21 @@ class RulingSearchView(FacetedSearchView):
 
     def optimise(self, queryset):
         return queryset.select_related("case").prefetch_related("grounds")
+
+
+class PersonListView(FacetedSearchView):
+    """Persons, found by any form of their names; a pseudonymous person under the pseudonym only."""
+
+    model = m.Person
+    filterset_class = PersonFilterSet
+    facet_source = PersonViewSet
+    site_facets = ("current_situation", "affiliation", "asylum_status")
+    default_ordering = ("name",)
+    template_name = "site/person_list.html"
+    context_object_name = "persons"
+
+    def optimise(self, queryset):
+        return queryset.prefetch_related("affiliations")
 
 
 class NoticeListView(FacetedSearchView):

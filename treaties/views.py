@@ -116,3 +116,37 @@ def timeline(treaties) -> dict:
 
 
 CHART_HEIGHT = 120
+
+
+class CountryView(TemplateView):
+    """One country: its treaties with China and their steps, its cases by outcome, its rulings."""
+
+    template_name = "site/country_detail.html"
+
+    def get_context_data(self, **kwargs):
+        from django.http import Http404
+
+        from cases.models import Case, CourtRuling
+
+        code = self.kwargs["code"].upper()
+        if code not in dict(countries):
+            raise Http404("No such country.")
+        user = self.request.user
+        today = timezone.localdate()
+        treaties = list(Treaty.objects.visible_to(user).filter(counterpart=code).with_status(today).prefetch_related("steps"))
+        for treaty in treaties:
+            treaty.status_label = TreatyStatus(treaty.status).label
+        cases = Case.objects.visible_to(user).filter(host_country=code).order_by("-started_on", "title")
+        rulings = CourtRuling.objects.visible_to(user).filter(country=code).select_related("case").order_by("-decided_on")
+        cases = list(cases)
+        by_outcome = Counter(case.get_outcome_display() for case in cases)
+        return {
+            **super().get_context_data(**kwargs),
+            "code": code,
+            "name": countries.name(code),
+            "treaties": treaties,
+            "cases": cases,
+            "by_outcome": sorted(by_outcome.items(), key=lambda item: -item[1]),
+            "rulings": rulings,
+            "today": today,
+        }

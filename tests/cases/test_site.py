@@ -100,6 +100,14 @@ def test_the_notices_page_shows_cancellations_and_filters_by_status(client, worl
     assert cancelled.subject.slug in html
 
 
+def test_the_persons_list_finds_names_in_any_form(client, world):
+    qiao = f.PersonFactory(name="Qiao Jianjun", name_original="乔建军")
+    assert world["person"].name in client.get("/persons/").content.decode()
+    for query in ("乔建军", "Qiao Jiangjun", "qiaojianjun"):
+        html = client.get("/persons/", {"q": query}).content.decode()
+        assert f"/persons/{qiao.slug}/" in html and world["person"].name not in html, query
+
+
 def test_the_about_and_downloads_pages(client, db):
     assert "Who is not shown" in page(client, "/about/")
     downloads = page(client, "/data/")

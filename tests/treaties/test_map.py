@@ -22,7 +22,7 @@ def test_the_map_shows_each_status_on_the_chosen_date(client, treaties):
     html = client.get("/treaties/map/", {"on": "2022-02-01"}).content.decode()
     assert '<title>France: In force</title>' in html and '<title>Australia: Signed, awaiting ratification</title>' in html
     assert "In force (1)" in html and "Signed, awaiting ratification (1)" in html
-    assert "<td>France</td><td>In force</td>" in html  # the same data as a table
+    assert '<td><a href="/countries/FR/">France</a></td><td>In force</td>' in html  # the same data as a table
     before = client.get("/treaties/map/", {"on": "2010-01-01"}).content.decode()
     assert '<title>France: Signed, awaiting ratification</title>' in before
     assert "2007" in before and "2015" in before  # the timeline's years
@@ -42,3 +42,13 @@ def test_the_map_costs_one_query(client, treaties):
     with CaptureQueriesContext(connection) as captured:
         assert client.get("/treaties/map/").status_code == 200
     assert len(captured.captured_queries) == 1
+
+
+def test_a_country_page_gives_its_treaties_steps_cases_and_rulings(client, treaties):
+    case = f.CaseFactory(host_country="FR", title="A case in France", outcome="refused")
+    f.CourtRulingFactory(case=case, country="FR", court="Cour de cassation")
+    html = client.get("/countries/fr/").content.decode()
+    assert "Signed 20 March 2007" in html and "In force since 17 July 2015" in html
+    assert "A case in France" in html and "Refused: 1" in html and "Cour de cassation" in html
+    assert client.get("/countries/XX/").status_code == 404
+    assert "Zqxv" not in client.get("/countries/NO/").content.decode()
