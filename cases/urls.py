@@ -3,6 +3,7 @@
 from django.urls import path
 from django.views.generic import TemplateView
 
+from sources.views import FiguresView, SourceListView
 from treaties.views import CountryView, TreatyMapView
 
 from . import views
@@ -19,6 +20,8 @@ urlpatterns = [
     path("rulings/", views.RulingSearchView.as_view(), name="ruling-list"),
     path("notices/", views.NoticeListView.as_view(), name="notice-list"),
     path("treaties/map/", TreatyMapView.as_view(), name="treaty-map"),
+    path("sources/", SourceListView.as_view(), name="source-list"),
+    path("figures/", FiguresView.as_view(), name="figures"),
     path("about/", TemplateView.as_view(template_name="site/about.html"), name="about"),
     path("data/", views.DownloadsView.as_view(), name="downloads"),
 ]
