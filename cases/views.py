@@ -18,18 +18,11 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from extraditions.search.models import SearchDocument
 from extraditions.stats import headline_figures
-from sources.models import Citation, Source
+from sources.models import Citation
 
 from . import models as m
 from .api.filters import CaseFilterSet, CourtRulingFilterSet, InterpolNoticeFilterSet, PersonFilterSet
 from .api.views import CaseViewSet, CourtRulingViewSet, InterpolNoticeViewSet, PersonViewSet
-
-
-def visible_citations(user):
-    citations = Citation.objects.select_related("source")
-    if not (user.is_authenticated and user.is_staff):
-        citations = citations.filter(source__in=Source.objects.public())
-    return citations
 
 
 class HomeView(TemplateView):
@@ -233,7 +226,7 @@ class CaseDetailView(DetailView):
 
     def get_object(self, queryset=None):
         user = self.request.user
-        citations = Prefetch("citations", queryset=visible_citations(user))
+        citations = Prefetch("citations", queryset=Citation.objects.listed_for(user))
 
         def child(model, *related):
             queryset = model.objects.visible_to(user).prefetch_related(citations)
@@ -268,7 +261,7 @@ class PersonDetailView(DetailView):
             Prefetch("aliases", queryset=m.Alias.objects.visible_to(user)),
             Prefetch("participations", queryset=m.CaseParticipant.objects.visible_to(user).select_related("case")),
             Prefetch("notices", queryset=m.InterpolNotice.objects.visible_to(user)),
-            Prefetch("citations", queryset=visible_citations(user)),
+            Prefetch("citations", queryset=Citation.objects.listed_for(user)),
             "affiliations",
         )
         return get_object_or_404(queryset, slug=self.kwargs["slug"])

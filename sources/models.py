@@ -11,7 +11,14 @@ from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django_countries.fields import CountryField
 
-from extraditions.models import BaseModel, CitableModel, PublishableModel, VisibilityQuerySet, public_q
+from extraditions.models import (
+    BaseModel,
+    CitableModel,
+    PublishableModel,
+    VisibilityQuerySet,
+    can_see_unpublished,
+    public_q,
+)
 from extraditions.partial_dates import (
     PartialDateProperty,
     partial_date_constraint,
@@ -92,6 +99,12 @@ class LocatorKind(models.TextChoices):
 
 
 class CitationQuerySet(VisibilityQuerySet):
+    def listed_for(self, user):
+        """Citations to show under a record ``user`` already sees: with their source, and for the
+        public only those of public sources."""
+        citations = self.select_related("source")
+        return citations if can_see_unpublished(user) else citations.filter(public_q(Source, prefix="source"))
+
     def public(self):
         """Citations of a public source for a record the public may see."""
         return self.filter(public_q(Source, prefix="source"), self.public_records_q())

@@ -7,11 +7,11 @@ from collections import defaultdict
 from django.db.models import Prefetch
 from django.views.generic import TemplateView
 
-from cases.views import FacetedSearchView, visible_citations
+from cases.views import FacetedSearchView
 
 from .api.filters import SourceFilterSet
 from .api.views import SourceViewSet
-from .models import FigureMetric, ReportedFigure, Source
+from .models import Citation, FigureMetric, ReportedFigure, Source
 
 CHART_HEIGHT = 120
 BAR_WIDTH = 8
@@ -37,7 +37,7 @@ class FiguresView(TemplateView):
     def get_context_data(self, **kwargs):
         figures = (
             ReportedFigure.objects.visible_to(self.request.user)
-            .prefetch_related(Prefetch("citations", queryset=visible_citations(self.request.user)))
+            .prefetch_related(Prefetch("citations", queryset=Citation.objects.listed_for(self.request.user)))
             .order_by("metric", "year_from", "as_of")
         )
         by_metric = defaultdict(list)

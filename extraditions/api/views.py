@@ -23,7 +23,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from extraditions.audit import log_if_restricted, log_restricted_among
-from extraditions.models import RestrictedRecordView, can_see_unpublished, public_q
+from extraditions.models import RestrictedRecordView, can_see_unpublished
 from extraditions.search.backends import backend as search_backend
 from extraditions.search.backends import is_searchable
 from extraditions.search.models import SearchDocument
@@ -110,12 +110,9 @@ class RecordViewSet(ApiViewMixin, viewsets.ModelViewSet):
 
     def citations_prefetch(self, lookup: str = "citations") -> Prefetch:
         """A record's citations, each with its source; only public sources for the public."""
-        from sources.models import Citation, Source
+        from sources.models import Citation
 
-        citations = Citation.objects.select_related("source")
-        if not can_see_unpublished(self.user):
-            citations = citations.filter(public_q(Source, prefix="source"))
-        return Prefetch(lookup, queryset=citations)
+        return Prefetch(lookup, queryset=Citation.objects.listed_for(self.user))
 
     def get_serializer_class(self):
         # The detail serializer also writes: the list one may leave long fields out.
