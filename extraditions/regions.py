@@ -7,3 +7,6 @@ EUROPE = frozenset(
     "AD AL AT AX BA BE BG BY CH CY CZ DE DK EE ES FI FO FR GB GG GI GR HR HU IE IM IS IT JE LI LT LU LV "
     "MC MD ME MK MT NL NO PL PT RO RS RU SE SI SJ SK SM UA VA XK".split()
 )
+
+# The regions the API and the site filter by, by the name used in URLs (?region=europe).
+REGIONS = {"europe": EUROPE}

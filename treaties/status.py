@@ -71,3 +71,15 @@ def treaty_status_expression(on: datetime.date) -> Case:
         default=Value(TreatyStatus.SIGNED.value),
         output_field=models.CharField(max_length=12),
     )
+
+
+# When a country has several treaties of a kind with China, the most advanced status speaks for it.
+STATUS_PRECEDENCE = (
+    TreatyStatus.IN_FORCE, TreatyStatus.SIGNED, TreatyStatus.SUSPENDED, TreatyStatus.TERMINATED,
+    TreatyStatus.UNKNOWN, TreatyStatus.NOT_SIGNED,
+)
+
+
+def more_advanced(status: str, than: str | None) -> bool:
+    """Whether ``status`` speaks for a country rather than ``than`` (None: no status yet)."""
+    return than is None or STATUS_PRECEDENCE.index(status) < STATUS_PRECEDENCE.index(than)

@@ -13,11 +13,10 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 from django_countries import countries
 
-from extraditions.api.countries import STATUS_PRECEDENCE
 from extraditions.choices import ChineseParty
 
 from .models import Treaty, TreatyKind
-from .status import TreatyStatus
+from .status import TreatyStatus, more_advanced
 
 SHAPES = Path(__file__).resolve().parent / "data" / "world-110m.json"
 
@@ -69,7 +68,7 @@ class TreatyMapView(TemplateView):
         best: dict[str, TreatyStatus] = {}
         for treaty in treaties:
             code = treaty.counterpart.code
-            if code not in best or STATUS_PRECEDENCE.index(treaty.status) < STATUS_PRECEDENCE.index(best[code]):
+            if more_advanced(treaty.status, than=best.get(code)):
                 best[code] = treaty.status
         category = {code: CATEGORY_OF[status] for code, status in best.items()}
         shapes = world_shapes()

@@ -24,20 +24,13 @@ from rest_framework.reverse import reverse
 
 from cases.models import Case, CaseOutcome, CourtRuling, RulingDecision
 from extraditions.choices import ChineseParty
-from extraditions.regions import EUROPE
+from extraditions.regions import REGIONS
 from treaties.models import Treaty, TreatyKind
-from treaties.status import TreatyStatus
+from treaties.status import TreatyStatus, more_advanced
 
 from .filters import DETAIL_PARAMETERS
 from .renderers import CSVRenderer
 from .views import ApiViewMixin
-
-# Which of a country's extradition treaties with the PRC colours the map, when it has several.
-STATUS_PRECEDENCE = [
-    TreatyStatus.IN_FORCE, TreatyStatus.SIGNED, TreatyStatus.SUSPENDED, TreatyStatus.TERMINATED,
-    TreatyStatus.UNKNOWN, TreatyStatus.NOT_SIGNED,
-]
-REGIONS = {"europe": EUROPE}
 
 
 class CountryTreatySerializer(serializers.Serializer):
@@ -124,8 +117,7 @@ def country_summaries(request, on: datetime.date, code: str | None = None) -> di
             }
         )
         if treaty.kind == TreatyKind.EXTRADITION and treaty.china_party == ChineseParty.PRC:
-            current = entry["extradition_treaty_status"]
-            if current is None or STATUS_PRECEDENCE.index(treaty.status) < STATUS_PRECEDENCE.index(current):
+            if more_advanced(treaty.status, than=entry["extradition_treaty_status"]):
                 entry["extradition_treaty_status"] = treaty.status
 
     for row in cases.order_by().values("host_country", "outcome").annotate(n=Count("pk")):

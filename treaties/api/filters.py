@@ -4,11 +4,9 @@ import django_filters
 from django.utils import timezone
 
 from extraditions.api.filters import CountryCodeFilter, RecordFilterSet, StableIdFilter, choice, date_range
-from extraditions.regions import EUROPE
+from extraditions.regions import REGIONS
 from treaties.models import Treaty, TreatyStep
 from treaties.status import TreatyStatus
-
-REGIONS = {"europe": EUROPE}
 
 
 class TreatyFilterSet(RecordFilterSet):
