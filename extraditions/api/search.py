@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from cases.models import Case, CourtRuling, Person
 from cases.search import find_persons
-from extraditions.search.backends import backend, is_searchable
+from extraditions.search.backends import ranked
 from extraditions.search.models import SearchDocument
 from sources.models import Source
 from treaties.models import Treaty
@@ -87,15 +87,7 @@ class SearchView(ApiViewMixin, APIView):
         ]
 
     def full_text(self, model, query, limit):
-        if not is_searchable(query):
-            return []
-        engine = backend()
-        records = list(
-            model.objects.visible_to(self.request.user)
-            .filter(engine.matching(model, query))
-            .annotate(relevance=engine.relevance(model, query))
-            .order_by("-relevance", "pk")[:limit]
-        )
+        records = list(ranked(model.objects.visible_to(self.request.user), query).order_by("-relevance", "pk")[:limit])
         snippets = SearchDocument.objects.snippets(model, [r.pk for r in records], query)
         return [self.hit(r, str(r), r.relevance, snippets.get(r.pk, ""), []) for r in records]
 

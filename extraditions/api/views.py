@@ -24,8 +24,7 @@ from rest_framework.response import Response
 
 from extraditions.audit import log_if_restricted, log_restricted_among
 from extraditions.models import RestrictedRecordView, can_see_unpublished
-from extraditions.search.backends import backend as search_backend
-from extraditions.search.backends import is_searchable
+from extraditions.search.backends import ranked
 from extraditions.search.models import SearchDocument
 
 from .filters import FilterBackend, ListParametersBackend, OrderingBackend, QueryFilter, requested_facets, search_terms
@@ -277,10 +276,7 @@ class FullTextSearchMixin:
     )
 
     def search(self, queryset, query: str):
-        engine = search_backend()
-        if not is_searchable(query):
-            return queryset.none()
-        return queryset.filter(engine.matching(self.model, query)).annotate(relevance=engine.relevance(self.model, query))
+        return ranked(queryset, query)
 
     def search_matches(self, records, query: str) -> dict[int, dict]:
         snippets = SearchDocument.objects.snippets(self.model, [r.pk for r in records], query)

@@ -104,3 +104,11 @@ def backend():
 def is_searchable(text: str) -> bool:
     """Whether a query has anything to look for (not only excluded words)."""
     return bool(parse_query(text))
+
+
+def ranked(queryset, query: str):
+    """The records of ``queryset`` that match ``query``, each annotated with its ``relevance``."""
+    if not is_searchable(query):
+        return queryset.none()
+    engine, model = backend(), queryset.model
+    return queryset.filter(engine.matching(model, query)).annotate(relevance=engine.relevance(model, query))

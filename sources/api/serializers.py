@@ -1,5 +1,7 @@
 """Sources, citations and reported figures in the API."""
 
+from functools import lru_cache
+
 from django.contrib.contenttypes.models import ContentType
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -57,8 +59,9 @@ class SourceSerializer(SearchMatchMixin, RecordSerializer):
         read_only_fields = ("sha256",)
 
 
+@lru_cache(maxsize=1)
 def citable_models() -> dict[str, type]:
-    """Citable models by the name the API gives them (``case``, ``courtruling``, …)."""
+    """Citable models by the name the API gives them (``case``, ``courtruling``, …); fixed once apps are loaded."""
     from django.apps import apps
 
     return {m._meta.model_name: m for m in apps.get_models() if issubclass(m, CitableModel)}
