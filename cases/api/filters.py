@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 
 from cases import models as m
-from extraditions.api.filters import ChoiceFilter, CountryCodeFilter, RecordFilterSet, StableIdFilter, choice, date_range
+from extraditions.api.filters import ChoiceFilter, CountryCodeFilter, RecordFilterSet, StableIdFilter, choice, date_range, year
 
 
 class HasRedNoticeFilter(django_filters.BooleanFilter):
@@ -71,6 +71,7 @@ class CaseFilterSet(RecordFilterSet):
     treaty = StableIdFilter(field_name="treaty__slug")
     has_red_notice = HasRedNoticeFilter(notice_link="cases")
     started_after, started_before = date_range("started_on")
+    started_year = year("started_on")
 
     class Meta:
         model = m.Case
@@ -148,7 +149,7 @@ class InterpolNoticeFilterSet(RecordFilterSet):
     citizenship = CountryCodeFilter(field_name="subject__citizenships", contains=True)
     affiliation = StableIdFilter(field_name="subject__affiliations__slug")
     issued_after, issued_before = date_range("issued_on")
-    issued_year = django_filters.NumberFilter(field_name="issued_on", lookup_expr="year", help_text="Issued in this year.")
+    issued_year = year("issued_on")
     cancelled_after, cancelled_before = date_range("cancelled_on")
 
     class Meta:
@@ -180,7 +181,7 @@ class CourtRulingFilterSet(RecordFilterSet):
     language = django_filters.CharFilter(help_text="ISO 639-1 code of the ruling's language.")
     person = StableIdFilter(field_name="case__persons__slug")
     decided_after, decided_before = date_range("decided_on")
-    decided_year = django_filters.NumberFilter(field_name="decided_on", lookup_expr="year", help_text="Decided in this year.")
+    decided_year = year("decided_on")
 
     class Meta:
         model = m.CourtRuling

@@ -83,6 +83,11 @@ def date_range(field_name: str) -> tuple[PartialDateBoundFilter, PartialDateBoun
     )
 
 
+def year(field_name: str) -> django_filters.NumberFilter:
+    """Records dated in a year, to go with a ``Facet.year`` of the same name (``decided_year=2021``)."""
+    return django_filters.NumberFilter(field_name=field_name, lookup_expr="year", help_text="In this year.")
+
+
 def choices_of(model, path: str):
     """The choices of the model field at the end of ``path`` (e.g. ``case__outcome``)."""
     opts = model._meta

@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from extraditions.api.filters import CountryCodeFilter, RecordFilterSet, StableIdFilter, choice, date_range
+from extraditions.api.filters import CountryCodeFilter, RecordFilterSet, StableIdFilter, choice, date_range, year
 from sources.models import Citation, ReportedFigure, Source
 
 from .serializers import citable_models
@@ -14,6 +14,7 @@ class SourceFilterSet(RecordFilterSet):
     publisher = django_filters.CharFilter(lookup_expr="icontains", help_text="Part of the publisher's name.")
     language = django_filters.CharFilter(help_text="ISO 639-1 code, e.g. en, sv, zh.")
     published_after, published_before = date_range("published_on")
+    published_year = year("published_on")
 
     class Meta:
         model = Source

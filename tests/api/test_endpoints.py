@@ -90,6 +90,8 @@ def test_every_facet_and_ordering_answers(prefix, world, anonymous):
         for ordering in (name, f"-{name}"):
             assert anonymous.get(list_url(prefix), {"ordering": ordering}).status_code == 200
     assert anonymous.get(list_url(prefix), {"facet": "no_such_facet"}).status_code == 400
+    # A facet's values can be applied: each facet is also a filter of the same name.
+    assert set(viewset.facets) <= set(viewset.filterset_class.base_filters)
     assert anonymous.get(list_url(prefix), {"ordering": "no_such_field"}).status_code == 400
 
 

@@ -3,7 +3,7 @@
 import django_filters
 from django.utils import timezone
 
-from extraditions.api.filters import CountryCodeFilter, RecordFilterSet, StableIdFilter, choice, date_range
+from extraditions.api.filters import CountryCodeFilter, RecordFilterSet, StableIdFilter, choice, date_range, year
 from extraditions.regions import REGIONS
 from treaties.models import Treaty, TreatyStep
 from treaties.status import TreatyStatus
@@ -25,6 +25,7 @@ class TreatyFilterSet(RecordFilterSet):
         choices=[(name, name.title()) for name in REGIONS], method="filter_region", help_text="Counterparts in a region."
     )
     signed_after, signed_before = date_range("signed_on")
+    signed_year = year("signed_on")
     in_force_after, in_force_before = date_range("in_force_on")
     terminated_after, terminated_before = date_range("terminated_on")
 
