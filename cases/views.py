@@ -116,7 +116,18 @@ class FacetedSearchView(ListView):
         snippets = SearchDocument.objects.snippets(self.model, [r.pk for r in page], self.query) if self.query else {}
         for record in page:
             record.snippet = snippets.get(record.pk, "")  # HTML-escaped, with the matches in <mark>
-        return {**context, "facets": self.facet_blocks(), "query": self.query, "errors": self.filterset.errors}
+        others = self.request.GET.copy()
+        others.pop("page", None)
+        page_query = f"{others.urlencode()}&" if others else ""  # this list's search and filters, for page links
+        others.pop("q", None)
+        return {
+            **context,
+            "facets": self.facet_blocks(),
+            "query": self.query,
+            "errors": self.filterset.errors,
+            "kept_params": [(name, value) for name, values in others.lists() for value in values],
+            "page_query": page_query,
+        }
 
 
 class CaseListView(FacetedSearchView):

@@ -134,3 +134,15 @@ def test_pages_cost_the_same_queries_however_many_records(client, db, url):
         f.CaseParticipantFactory(case=first["case"], person=world["person"])  # a longer case page too
         f.CaseEventFactory(case=first["case"])
     assert queries() == before
+
+
+def test_searching_and_paging_keep_the_lists_filters(client, db):
+    for n in range(30):
+        f.CaseFactory(title=f"Thai case {n}", host_country="TH", summary="Taken from Bangkok.")
+    f.CaseFactory(title="Swedish case", host_country="SE", summary="Taken from Bangkok.")
+    html = page(client, "/cases/?host_country=TH&q=bangkok")
+    assert '<input type="hidden" name="host_country" value="TH">' in html
+    assert 'placeholder="torture &quot;consular access&quot; -death"' in html
+    assert "?host_country=TH&amp;q=bangkok&amp;page=2" in html
+    second = page(client, "/cases/?host_country=TH&q=bangkok&page=2")
+    assert "Swedish case" not in second and "Page 2 of 2" in second
