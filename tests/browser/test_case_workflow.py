@@ -84,7 +84,7 @@ def test_a_case_goes_from_a_researcher_to_the_public(live_server, page):
     base = live_server.url
     staff("rita", RESEARCHER)
     staff("ed", EDITOR)
-    source = f.SourceFactory(title="Extradition report 2022")
+    f.SourceFactory(title="Extradition report 2022")  # cited from the case page below
     f.PersonFactory(name="Qiao Jianjun", name_original="乔建军")
 
     # The researcher records a new person; a near name is flagged before anything is saved.
