@@ -1,11 +1,13 @@
 """In a real browser (Debian's Chromium, driven by Playwright): a researcher enters a case with a
 new person, a ruling and a citation, and submits it; an editor publishes it; the public API shows it.
 
-Along the way, screenshots of the main pages of the staff workspace are saved to docs/screenshots/.
+Along the way, screenshots of the main pages of the staff workspace are taken (saved to
+docs/screenshots/ with UPDATE_SCREENSHOTS=1).
 """
 
 import json
 import os
+import tempfile
 import urllib.request
 from pathlib import Path
 
@@ -20,7 +22,13 @@ from tests import factories as f
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# Screenshots go to docs/screenshots/ when asked (UPDATE_SCREENSHOTS=1 make test), so that an
+# ordinary test run leaves the working tree as it found it; otherwise to a scratch directory.
+SCREENSHOTS = (
+    Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    if os.environ.get("UPDATE_SCREENSHOTS")
+    else Path(tempfile.gettempdir()) / "extraditions-screenshots"
+)
 PASSWORD = "a long password for the browser test"
 
 
