@@ -94,6 +94,11 @@ class BaseModel(models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def public_label(self) -> str:
+        """The record's name wherever the public may read it (a person overrides it)."""
+        return str(self)
+
     def save(self, *args, **kwargs):
         normalise_partial_dates(self)
         super().save(*args, **kwargs)

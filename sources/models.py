@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django_countries.fields import CountryField
+from django.urls import reverse
 
 from extraditions.models import (
     BaseModel,
@@ -72,6 +73,9 @@ class Source(PublishableModel):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("site:source-detail", args=[self.slug])
 
     def save(self, *args, **kwargs):
         if self.file and not self.file._committed:
@@ -230,6 +234,9 @@ class ReportedFigure(PublishableModel):
 
     def __str__(self):
         return f"{self.get_metric_display()} ({self.period_label}): {self.value_label}"
+
+    def get_absolute_url(self):
+        return f"{reverse('site:figures')}#metric-{self.metric}"
 
     @property
     def period_label(self) -> str:

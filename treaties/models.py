@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django_countries.fields import CountryField
+from django.urls import reverse
 
 from extraditions.choices import ChineseParty
 from extraditions.models import CitableModel, PublishableModel, VisibilityQuerySet
@@ -115,6 +116,9 @@ class Treaty(PublishableModel):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("site:treaty-detail", args=[self.slug])
+
     def status_on(self, on: datetime.date | None = None) -> TreatyStatus:
         return treaty_status_on(
             on or timezone.localdate(),
@@ -155,3 +159,6 @@ class TreatyStep(CitableModel):
 
     def __str__(self):
         return f"{self.get_kind_display()}, {self.occurred}"
+
+    def get_absolute_url(self):
+        return self.treaty.get_absolute_url()

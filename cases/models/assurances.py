@@ -68,6 +68,9 @@ class DiplomaticAssurance(CitableModel):
     def __str__(self):
         return f"Assurance by {self.giver or 'China'} ({', '.join(self.promise_labels) or 'other'})"
 
+    def get_absolute_url(self):
+        return self.case.get_absolute_url()
+
     @property
     def promise_labels(self) -> list[str]:
         return [str(self._meta.get_field(name).verbose_name) for name in PROMISE_FIELDS if getattr(self, name)]
@@ -124,3 +127,8 @@ class Breach(CitableModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} ({self.occurred or 'undated'})"
+
+    def get_absolute_url(self):
+        """The page of what was breached in: its case, else the person, the treaty or the assurance's case."""
+        owner = self.case or self.person or self.treaty or (self.assurance and self.assurance.case)
+        return owner.get_absolute_url() if owner else None

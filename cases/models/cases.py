@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
 
@@ -105,6 +106,9 @@ class Case(PublishableModel):
     def __str__(self):
         return self.title
 
+    def get_absolute_url(self):
+        return reverse("site:case-detail", args=[self.slug])
+
     @property
     def is_group(self) -> bool:
         return self.group_size is not None
@@ -165,6 +169,9 @@ class Detention(CitableModel):
         who = self.person.name if self.person_id else "Detention"
         return f"{who}: {self.started or '?'} – {self.ended or 'ongoing'}"
 
+    def get_absolute_url(self):
+        return self.case.get_absolute_url()
+
     @property
     def is_ongoing(self) -> bool:
         return self.ended_on is None
@@ -213,6 +220,9 @@ class CaseEvent(CitableModel):
 
     def __str__(self):
         return f"{self.occurred or 'Undated'}: {self.get_kind_display()}"
+
+    def get_absolute_url(self):
+        return self.case.get_absolute_url()
 
 
 class LegalBasis(models.TextChoices):
@@ -272,3 +282,6 @@ class ExtraditionRequest(CitableModel):
 
     def __str__(self):
         return f"Request {self.requested or '(undated)'} in {self.case}"
+
+    def get_absolute_url(self):
+        return self.case.get_absolute_url()

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 from extraditions.choices import ChineseParty
 from extraditions.models import PublishableModel
@@ -77,3 +78,6 @@ class InterpolNotice(PublishableModel):
     def __str__(self):
         who = self.subject.name if self.subject_id else self.subject_description
         return f"{self.get_kind_display()}: {who} ({self.issued or 'undated'})"
+
+    def get_absolute_url(self):
+        return reverse("site:notice-detail", args=[self.uid])

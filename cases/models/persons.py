@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django_countries.fields import CountryField
+from django.urls import reverse
 
 from extraditions.models import BaseModel, PublishableModel
 from extraditions.partial_dates import PartialDateProperty, partial_date_constraint, partial_date_fields
@@ -103,6 +104,14 @@ class Person(PublishableModel):
 
     def __str__(self):
         return f"{self.name} ({self.name_original})" if self.name_original else self.name
+
+    def get_absolute_url(self):
+        return reverse("site:person-detail", args=[self.slug])
+
+    @property
+    def public_label(self) -> str:
+        """The name only: a pseudonymous person's other names never go into a label."""
+        return self.name
 
 
 class AliasKind(models.TextChoices):

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django_countries.fields import CountryField
+from django.urls import reverse
 
 from extraditions.models import BaseModel, PublishableModel
 from extraditions.partial_dates import PartialDateProperty, partial_date_constraint, partial_date_fields
@@ -134,3 +135,6 @@ class CourtRuling(PublishableModel):
 
     def __str__(self):
         return f"{self.court}, {self.decided or 'undated'}"
+
+    def get_absolute_url(self):
+        return reverse("site:ruling-detail", args=[self.slug])

@@ -82,7 +82,7 @@ class CitedRecordField(serializers.Field):
         return {
             "type": value._meta.model_name,
             "id": stable_id(value),
-            "label": str(value) if value._meta.model_name != "person" else value.name,
+            "label": value.public_label,
             "url": api_url(value, self.context.get("request")),
         }
 

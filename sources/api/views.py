@@ -43,9 +43,16 @@ class CitationViewSet(RecordViewSet):
 
 
 def labelled_records(model):
-    """A model's records with the related records their labels name (a detention's person)."""
-    foreign_keys = [f.name for f in model._meta.concrete_fields if f.many_to_one]
-    return model.objects.select_related(*foreign_keys) if foreign_keys else model.objects.all()
+    """A model's records with the related records their labels and pages need: a detention's person
+    and case, a breached assurance's case."""
+    foreign_keys = [f for f in model._meta.concrete_fields if f.many_to_one]
+    related = [f.name for f in foreign_keys]
+    related += [f"{f.name}__case" for f in foreign_keys if has_case(f.related_model)]
+    return model.objects.select_related(*related) if related else model.objects.all()
+
+
+def has_case(model) -> bool:
+    return any(f.name == "case" and f.many_to_one for f in model._meta.concrete_fields)
 
 
 class ReportedFigureViewSet(RecordViewSet):
