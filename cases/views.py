@@ -1,4 +1,4 @@
-"""The public website's pages for cases and persons.
+"""The public website's pages for cases, persons, rulings and INTERPOL notices.
 
 The pages show what the API shows and nothing else: every queryset goes through
 ``visible_to(user)``, filters reuse the API's filter sets and facets, and a restricted or draft
@@ -10,22 +10,32 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import QueryDict
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.views.generic import DetailView, ListView, TemplateView
+from django.views.generic import ListView, TemplateView
 
+from extraditions.pages import RecordPageView, SitePageMixin
 from extraditions.search.models import SearchDocument
 from extraditions.stats import headline_figures
 from sources.models import Citation
 
 from . import models as m
-from .api.filters import CaseFilterSet, CourtRulingFilterSet, InterpolNoticeFilterSet, PersonFilterSet
-from .api.views import CaseViewSet, CourtRulingViewSet, InterpolNoticeViewSet, PersonViewSet
+from .api.filters import (
+    CaseFilterSet,
+    CourtRulingFilterSet,
+    InterpolNoticeFilterSet,
+    PersonFilterSet,
+)
+from .api.views import (
+    CaseViewSet,
+    CourtRulingViewSet,
+    InterpolNoticeViewSet,
+    PersonViewSet,
+)
 
 
-class HomeView(TemplateView):
+class HomeView(SitePageMixin, TemplateView):
     template_name = "site/home.html"
 
     def get_context_data(self, **kwargs):
@@ -35,8 +45,9 @@ class HomeView(TemplateView):
         return {**super().get_context_data(**kwargs), "figures": headline_figures(today, user), "on": today, "latest": latest}
 
 
-class DownloadsView(TemplateView):
+class DownloadsView(SitePageMixin, TemplateView):
     template_name = "site/downloads.html"
+    page_title = "Data downloads"
 
     def get_context_data(self, **kwargs):
         from django.urls import reverse
@@ -62,7 +73,7 @@ class FacetBlock:
     choices: list[FacetChoice] = field(default_factory=list)
 
 
-class FacetedSearchView(ListView):
+class FacetedSearchView(SitePageMixin, ListView):
     """A list with the API's filters (its filter set), full-text search and facets as links."""
 
     model = None
@@ -133,6 +144,7 @@ class FacetedSearchView(ListView):
 class CaseListView(FacetedSearchView):
     """Cases with the API's filters, search and facets as a sidebar."""
 
+    page_title = "Cases"
     model = m.Case
     filterset_class = CaseFilterSet
     facet_source = CaseViewSet
@@ -150,6 +162,7 @@ class CaseListView(FacetedSearchView):
 class RulingSearchView(FacetedSearchView):
     """Rulings for lawyers: full-text search with facets by ground, court level, decision, country and year."""
 
+    page_title = "Court rulings"
     model = m.CourtRuling
     filterset_class = CourtRulingFilterSet
     facet_source = CourtRulingViewSet
@@ -165,6 +178,7 @@ class RulingSearchView(FacetedSearchView):
 class PersonListView(FacetedSearchView):
     """Persons, found by any form of their names; a pseudonymous person under the pseudonym only."""
 
+    page_title = "Persons"
     model = m.Person
     filterset_class = PersonFilterSet
     facet_source = PersonViewSet
@@ -180,6 +194,7 @@ class PersonListView(FacetedSearchView):
 class NoticeListView(FacetedSearchView):
     """INTERPOL Red Notices and Diffusions issued at China's request, cancelled ones included."""
 
+    page_title = "INTERPOL notices"
     model = m.InterpolNotice
     filterset_class = InterpolNoticeFilterSet
     facet_source = InterpolNoticeViewSet
@@ -201,6 +216,7 @@ class TimelineEntry:
     when: str = field(compare=False)
     text: str = field(compare=False, default="")
     citations: list = field(compare=False, default_factory=list)
+    url: str = field(compare=False, default="")  # the entry's own page, for a ruling
 
 
 def timeline_of(case: m.Case) -> list[TimelineEntry]:
@@ -210,7 +226,9 @@ def timeline_of(case: m.Case) -> list[TimelineEntry]:
         entries.append(TimelineEntry(event.occurred_on, event.get_kind_display(), str(event.occurred or "Undated"),
                                      event.description, list(event.citations.all())))
     for detention in case.detentions.all():
-        length = f" ({detention.duration_days} days{' so far' if detention.is_ongoing else ''})" if detention.duration_days is not None else ""
+        # A length only when both ends are known: an empty end may mean "still held" or "not reported".
+        length = " (end not recorded)" if detention.is_ongoing else (
+            f" ({detention.duration_days} days)" if detention.duration_days is not None else "")
         who = f"{detention.person.name}: " if detention.person_id else ""
         entries.append(TimelineEntry(detention.started_on, "Detention", str(detention.started or "Undated"),
                                      f"{who}{detention.place}{length}".strip(), list(detention.citations.all())))
@@ -221,7 +239,7 @@ def timeline_of(case: m.Case) -> list[TimelineEntry]:
     for ruling in case.rulings.all():
         entries.append(TimelineEntry(ruling.decided_on, f"Ruling: {ruling.get_decision_display()}",
                                      str(ruling.decided or "Undated"), f"{ruling.court}. {ruling.summary}",
-                                     list(ruling.citations.all())))
+                                     list(ruling.citations.all()), ruling.get_absolute_url()))
     for assurance in case.assurances.all():
         kept = assurance.get_compliance_display().lower()
         entries.append(TimelineEntry(assurance.given_on, "Diplomatic assurance", str(assurance.given or "Undated"),
@@ -231,61 +249,112 @@ def timeline_of(case: m.Case) -> list[TimelineEntry]:
     return dated + [entry for entry in entries if entry.date is None]
 
 
-class CaseDetailView(DetailView):
+def citations_for(user) -> Prefetch:
+    return Prefetch("citations", queryset=Citation.objects.listed_for(user))
+
+
+class CaseDetailView(RecordPageView):
+    """A case with its timeline and the sources of each fact."""
+
+    model = m.Case
     template_name = "site/case_detail.html"
     context_object_name = "case"
 
-    def get_object(self, queryset=None):
+    def optimise(self, queryset):
         user = self.request.user
-        citations = Prefetch("citations", queryset=Citation.objects.listed_for(user))
 
         def child(model, *related):
-            queryset = model.objects.visible_to(user).prefetch_related(citations)
-            return queryset.select_related(*related) if related else queryset
+            children = model.objects.visible_to(user).prefetch_related(citations_for(user))
+            return children.select_related(*related) if related else children
 
-        queryset = m.Case.objects.visible_to(user).select_related("treaty").prefetch_related(
+        return queryset.select_related("treaty").prefetch_related(
             Prefetch("participants", queryset=m.CaseParticipant.objects.visible_to(user).select_related("person")),
             Prefetch("events", queryset=child(m.CaseEvent)),
             Prefetch("detentions", queryset=child(m.Detention, "person")),
             Prefetch("requests", queryset=child(m.ExtraditionRequest)),
             Prefetch("rulings", queryset=child(m.CourtRuling)),
             Prefetch("assurances", queryset=child(m.DiplomaticAssurance)),
-            citations,
+            Prefetch("notices", queryset=m.InterpolNotice.objects.visible_to(user)),
+            citations_for(user),
         )
-        return get_object_or_404(queryset, slug=self.kwargs["slug"])
+
+    def get_page_title(self) -> str:
+        return self.object.title
 
     def get_context_data(self, **kwargs):
-        case = self.object
-        url = self.request.build_absolute_uri()
-        accessed = timezone.localdate().isoformat()
-        cite = f"“{case.title}”. Extraditions tracker, record {case.slug}. {url} (accessed {accessed})."
-        return {**super().get_context_data(**kwargs), "timeline": timeline_of(case), "cite": cite}
+        return {**super().get_context_data(**kwargs), "timeline": timeline_of(self.object)}
 
 
-class PersonDetailView(DetailView):
+class PersonDetailView(RecordPageView):
+    """A person under the name the public may know: a pseudonymous person's other names stay hidden."""
+
+    model = m.Person
     template_name = "site/person_detail.html"
     context_object_name = "person"
 
-    def get_object(self, queryset=None):
+    def optimise(self, queryset):
         user = self.request.user
-        queryset = m.Person.objects.visible_to(user).prefetch_related(
+        return queryset.prefetch_related(
             Prefetch("aliases", queryset=m.Alias.objects.visible_to(user)),
             Prefetch("participations", queryset=m.CaseParticipant.objects.visible_to(user).select_related("case")),
             Prefetch("notices", queryset=m.InterpolNotice.objects.visible_to(user)),
-            Prefetch("citations", queryset=Citation.objects.listed_for(user)),
+            citations_for(user),
             "affiliations",
         )
-        return get_object_or_404(queryset, slug=self.kwargs["slug"])
+
+    def get_page_title(self) -> str:
+        return self.object.name
 
     def get_context_data(self, **kwargs):
         person = self.object
         public_view = not (self.request.user.is_authenticated and self.request.user.is_staff)
-        cite = (
-            f"“{person.name}”. Extraditions tracker, record {person.slug}. {self.request.build_absolute_uri()} "
-            f"(accessed {timezone.localdate().isoformat()})."
+        original_name = "" if person.is_pseudonym and public_view else person.name_original
+        return {**super().get_context_data(**kwargs), "original_name": original_name}
+
+
+class RulingDetailView(RecordPageView):
+    """A ruling as a lawyer would cite it: court, date, docket, decision, grounds, assurances, text."""
+
+    model = m.CourtRuling
+    template_name = "site/ruling_detail.html"
+    context_object_name = "ruling"
+
+    def optimise(self, queryset):
+        return queryset.select_related("case").prefetch_related("grounds", citations_for(self.request.user))
+
+    def get_context_data(self, **kwargs):
+        ruling = self.object
+        # Other decisions in the same case: the appeal, the first instance, a UN committee's view.
+        related = m.CourtRuling.objects.visible_to(self.request.user).filter(case=ruling.case_id).exclude(pk=ruling.pk)
+        return {**super().get_context_data(**kwargs), "related_rulings": related.order_by("decided_on", "court")}
+
+
+class NoticeDetailView(RecordPageView):
+    """A Red Notice or Diffusion: who, when, its status, and the cases it figures in."""
+
+    model = m.InterpolNotice
+    template_name = "site/notice_detail.html"
+    context_object_name = "notice"
+
+    def optimise(self, queryset):
+        user = self.request.user
+        return queryset.select_related("subject").prefetch_related(
+            Prefetch("cases", queryset=m.Case.objects.visible_to(user).order_by("-started_on")), citations_for(user)
         )
-        return {
-            **super().get_context_data(**kwargs),
-            "original_name": "" if person.is_pseudonym and public_view else person.name_original,
-            "cite": cite,
-        }
+
+    def get_page_title(self) -> str:
+        notice = self.object
+        who = notice.subject.name if notice.subject_id else notice.subject_description
+        return f"{notice.get_kind_display()} for {who}" + (f", {notice.issued}" if notice.issued else "")
+
+
+def interpol_detentions(user, country: str):
+    """Detentions in a country in cases with an INTERPOL notice, or on a notice without a request."""
+    notices = m.InterpolNotice.objects.visible_to(user).filter(cases=OuterRef("case"))
+    return (
+        m.Detention.objects.visible_to(user)
+        .filter(case__host_country=country)
+        .filter(Exists(notices) | Q(case__kind=m.CaseKind.INTERPOL_DETENTION))
+        .select_related("case", "person")
+        .order_by("-started_on")
+    )

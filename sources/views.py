@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Prefetch
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.views.generic import TemplateView
 
-from cases.views import FacetedSearchView
+from cases.views import FacetedSearchView, citations_for
+from extraditions.pages import RecordPageView, SitePageMixin
 
 from .api.filters import SourceFilterSet
-from .api.views import SourceViewSet
+from .api.serializers import citable_models
+from .api.views import SourceViewSet, labelled_records
 from .models import Citation, FigureMetric, ReportedFigure, Source
 
 CHART_HEIGHT = 120
@@ -20,6 +22,7 @@ BAR_WIDTH = 8
 class SourceListView(FacetedSearchView):
     """The documents behind the facts, searchable, by kind, language and publisher."""
 
+    page_title = "Sources"
     model = Source
     filterset_class = SourceFilterSet
     facet_source = SourceViewSet
@@ -29,15 +32,39 @@ class SourceListView(FacetedSearchView):
     context_object_name = "sources"
 
 
-class FiguresView(TemplateView):
+class SourceDetailView(RecordPageView):
+    """A source, where to read it, and every record the user may see that cites it, with where."""
+
+    model = Source
+    template_name = "site/source_detail.html"
+    context_object_name = "source"
+
+    def get_page_title(self) -> str:
+        return self.object.title
+
+    def get_context_data(self, **kwargs):
+        # One query per kind of record cited, however many citations.
+        records = GenericPrefetch("record", [labelled_records(model) for model in citable_models().values()])
+        citations = (
+            Citation.objects.visible_to(self.request.user)
+            .filter(source=self.object)
+            .select_related("content_type")
+            .prefetch_related(records)
+            .order_by("content_type__model", "object_id", "locator")
+        )
+        return {**super().get_context_data(**kwargs), "citations": citations}
+
+
+class FiguresView(SitePageMixin, TemplateView):
     """Figures as each source reports them, per metric: conflicting sources side by side."""
 
     template_name = "site/figures.html"
+    page_title = "Reported figures"
 
     def get_context_data(self, **kwargs):
         figures = (
             ReportedFigure.objects.visible_to(self.request.user)
-            .prefetch_related(Prefetch("citations", queryset=Citation.objects.listed_for(self.request.user)))
+            .prefetch_related(citations_for(self.request.user))
             .order_by("metric", "year_from", "as_of")
         )
         by_metric = defaultdict(list)

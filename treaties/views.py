@@ -9,13 +9,19 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
+from django.db.models import Prefetch
+from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 from django_countries import countries
 
+from cases.models import Case, CourtRuling
+from cases.views import citations_for, interpol_detentions
 from extraditions.choices import ChineseParty
+from extraditions.pages import RecordPageView, SitePageMixin
 
-from .models import Treaty, TreatyKind
+from .models import Treaty, TreatyKind, TreatyStep
 from .status import TreatyStatus, more_advanced
 
 SHAPES = Path(__file__).resolve().parent / "data" / "world-110m.json"
@@ -52,8 +58,9 @@ def extradition_treaties(user, on: datetime.date):
     )
 
 
-class TreatyMapView(TemplateView):
+class TreatyMapView(SitePageMixin, TemplateView):
     template_name = "site/treaty_map.html"
+    page_title = "Extradition treaties with China: map and timeline"
 
     def chosen_date(self) -> tuple[datetime.date, str]:
         raw = self.request.GET.get("on", "")
@@ -117,27 +124,51 @@ def timeline(treaties) -> dict:
 CHART_HEIGHT = 120
 
 
-class CountryView(TemplateView):
-    """One country: its treaties with China and their steps, its cases by outcome, its rulings."""
+class TreatyDetailView(RecordPageView):
+    """A treaty with its steps, its status today and the cases that invoked it."""
+
+    model = Treaty
+    template_name = "site/treaty_detail.html"
+    context_object_name = "treaty"
+
+    def optimise(self, queryset):
+        user = self.request.user
+        return queryset.with_status(timezone.localdate()).prefetch_related(
+            Prefetch("steps", queryset=TreatyStep.objects.prefetch_related(citations_for(user))),
+            Prefetch("cases", queryset=Case.objects.visible_to(user).order_by("-started_on", "title")),
+            citations_for(user),
+        )
+
+    def get_page_title(self) -> str:
+        return self.object.title
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "status_label": TreatyStatus(self.object.status).label}
+
+
+class CountryView(SitePageMixin, TemplateView):
+    """One country: its treaties with China and their steps, its cases by outcome, its rulings and
+    the detentions there that an INTERPOL notice led to."""
 
     template_name = "site/country_detail.html"
 
+    def get_page_title(self) -> str:
+        return countries.name(self.code)
+
+    def get_record_id(self) -> str:
+        return self.code
+
     def get_context_data(self, **kwargs):
-        from django.http import Http404
-
-        from cases.models import Case, CourtRuling
-
-        code = self.kwargs["code"].upper()
-        if code not in dict(countries):
+        self.code = self.kwargs["code"].upper()
+        if self.code not in dict(countries):
             raise Http404("No such country.")
-        user = self.request.user
+        code, user = self.code, self.request.user
         today = timezone.localdate()
         treaties = list(Treaty.objects.visible_to(user).filter(counterpart=code).with_status(today).prefetch_related("steps"))
         for treaty in treaties:
             treaty.status_label = TreatyStatus(treaty.status).label
-        cases = Case.objects.visible_to(user).filter(host_country=code).order_by("-started_on", "title")
+        cases = list(Case.objects.visible_to(user).filter(host_country=code).order_by("-started_on", "title"))
         rulings = CourtRuling.objects.visible_to(user).filter(country=code).select_related("case").order_by("-decided_on")
-        cases = list(cases)
         by_outcome = Counter(case.get_outcome_display() for case in cases)
         return {
             **super().get_context_data(**kwargs),
@@ -147,5 +178,7 @@ class CountryView(TemplateView):
             "cases": cases,
             "by_outcome": sorted(by_outcome.items(), key=lambda item: -item[1]),
             "rulings": rulings,
+            "detentions": interpol_detentions(user, code),
             "today": today,
+            "api_url": reverse("api:country-detail", args=[code]),
         }

@@ -58,7 +58,8 @@ def test_restricted_and_draft_records_do_not_exist_on_the_site(client, world):
     f.CaseParticipantFactory(case=world["case"], person=pseudonymous)
 
     for url in ("/", "/cases/", f"/cases/?q={MARKER}", f"/cases/{world['case'].slug}/", f"/persons/{pseudonymous.slug}/"):
-        html = page(client, url).replace(f'value="{MARKER}"', "")  # the search box shows what was typed
+        # The search box and the page's citable URL show what was typed.
+        html = page(client, url).replace(f'value="{MARKER}"', "").replace(f"?q={MARKER}", "")
         assert MARKER not in html, url
     for url in (f"/cases/{hidden_case.slug}/", f"/cases/{draft_case.slug}/", f"/persons/{secret.slug}/"):
         page(client, url, status=404)
@@ -146,3 +147,53 @@ def test_searching_and_paging_keep_the_lists_filters(client, db):
     assert "?host_country=TH&amp;q=bangkok&amp;page=2" in html
     second = page(client, "/cases/?host_country=TH&q=bangkok&page=2")
     assert "Swedish case" not in second and "Page 2 of 2" in second
+
+
+def test_a_ruling_page_gives_what_a_lawyer_cites(client, world):
+    ruling = world["ruling"]
+    ruling.docket_number = "UM 1234-19"
+    ruling.save()
+    html = page(client, f"/rulings/{ruling.slug}/")
+    assert ruling.court in html and "UM 1234-19" in html and "4 May 2020" in html
+    assert f"/rulings/?ground={world['provision'].slug}" in html  # its grounds lead to the other rulings on them
+    assert "Full text public" in html and world["case"].get_absolute_url() in html
+    assert world["source"].get_absolute_url() in html
+    assert f"record {ruling.slug}" in html and f"/api/v1/rulings/{ruling.slug}/" in html
+    assert f"/rulings/{ruling.slug}/" in page(client, "/rulings/")  # the list links to it
+
+
+def test_a_notice_page_gives_its_subject_status_and_cases(client, world):
+    notice = world["notice"]
+    html = page(client, f"/notices/{notice.uid}/")
+    assert world["person"].get_absolute_url() in html and world["case"].get_absolute_url() in html
+    assert "Notice public" in html and notice.get_status_display() in html
+    assert f"record {notice.uid}" in html
+    assert f"/notices/{notice.uid}/" in page(client, "/notices/")
+    assert f"/notices/{notice.uid}/" in page(client, f"/persons/{world['person'].slug}/")
+    page(client, "/notices/00000000-0000-0000-0000-000000000000/", status=404)
+
+
+def test_a_case_page_links_its_ruling_notice_and_treaty(client, world):
+    html = page(client, f"/cases/{world['case'].slug}/")
+    for record in ("ruling", "notice", "treaty", "source"):
+        assert world[record].get_absolute_url() in html, record
+
+
+def test_names_carry_their_script_language_and_direction(client, world):
+    uyghur = "ئىدرىس ھەسەن"
+    person = f.PersonFactory(name="Idris Hasan", name_original="伊德里斯·哈桑", original_script="han_simplified")
+    f.AliasFactory(person=person, name=uyghur, script="uyghur_arabic", kind=AliasKind.ALSO_KNOWN_AS)
+    f.AliasFactory(person=person, name="伊德里斯", script="", kind=AliasKind.SPELLING_VARIANT)
+    html = page(client, f"/persons/{person.slug}/")
+    assert '<bdi lang="zh-Hans" dir="ltr">伊德里斯·哈桑</bdi>' in html
+    assert f'<bdi lang="ug-Arab" dir="rtl">{uyghur}</bdi>' in html
+    assert '<bdi lang="zh-Hans" dir="ltr">伊德里斯</bdi>' in html  # an unclassified name: its script is detected
+    assert '<bdi lang="zh-Hans" dir="ltr">伊德里斯·哈桑</bdi>' in page(client, "/persons/")
+
+
+def test_every_citable_record_has_a_page_on_the_site(client, world):
+    """Each record a source backs links to a public page: its own, or its case's, treaty's or the figures'."""
+    for name, record in world.items():
+        if hasattr(record, "citations"):
+            url = record.get_absolute_url()
+            assert client.get(url).status_code == 200, (name, url)

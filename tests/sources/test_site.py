@@ -52,3 +52,17 @@ def test_the_pages_cost_the_same_queries_however_many_records(client, figures, u
         figure = f.ReportedFigureFactory(metric=FigureMetric.RED_NOTICES_ISSUED, year_from=year, year_to=year)
         f.CitationFactory(record=figure)
     assert queries() == before
+
+
+def test_a_source_page_lists_the_records_citing_it_and_no_hidden_one(client, db):
+    from tests.api.conftest import RESTRICTED, build_world
+
+    world = build_world("public")
+    hidden = build_world("Zqxv", **RESTRICTED)
+    f.CitationFactory(source=world["source"], record=hidden["case"], locator="p. Zqxv")
+    html = client.get(f"/sources/{world['source'].slug}/").content.decode()
+    assert world["case"].get_absolute_url() in html and world["ruling"].get_absolute_url() in html
+    assert world["person"].get_absolute_url() in html and "Case (1)" in html
+    assert "Zqxv" not in html
+    assert client.get(f"/sources/{hidden['source'].slug}/").status_code == 404
+    assert f"/sources/{world['source'].slug}/" in client.get("/sources/").content.decode()

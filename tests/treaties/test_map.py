@@ -52,3 +52,28 @@ def test_a_country_page_gives_its_treaties_steps_cases_and_rulings(client, treat
     assert "A case in France" in html and "Refused: 1" in html and "Cour de cassation" in html
     assert client.get("/countries/XX/").status_code == 404
     assert "Zqxv" not in client.get("/countries/NO/").content.decode()
+
+
+def test_a_treaty_page_gives_its_steps_status_and_cases(client, db):
+    from tests.api.conftest import build_world
+
+    world = build_world("public")
+    treaty = world["treaty"]
+    html = client.get(f"/treaties/{treaty.slug}/").content.decode()
+    assert treaty.title in html and "Vote public" in html and world["case"].get_absolute_url() in html
+    assert "/countries/SE/" in html and f"record {treaty.slug}" in html
+    assert treaty.get_absolute_url() in client.get("/countries/SE/").content.decode()
+
+
+def test_a_country_page_lists_its_detentions_on_interpol_notices(client, db):
+    from tests.api.conftest import build_world
+
+    world = build_world("public")  # its case in Sweden has a notice
+    world["detention"].ended_on, world["detention"].ended_on_precision = datetime.date(2020, 1, 31), "day"
+    world["detention"].started_on, world["detention"].started_on_precision = datetime.date(2020, 1, 1), "day"
+    world["detention"].save()
+    without_notice = f.DetentionFactory(case=f.CaseFactory(host_country="SE", kind="formal_extradition"), place="Elsewhere")
+    html = client.get("/countries/SE/").content.decode()
+    section = html.split("Detentions on INTERPOL notices")[1]
+    assert world["case"].get_absolute_url() in section and "<td>30</td>" in section
+    assert without_notice.case.get_absolute_url() not in section

@@ -1,0 +1,70 @@
+"""Shared pieces of the public website's views: every page has a title and a text to cite it by,
+and a record's page finds the record by the same stable identifier as the API."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.generic import DetailView, TemplateView
+from django.views.generic.base import ContextMixin
+
+from .api.serializers import api_url, stable_id, stable_id_field
+
+SITE_NAME = "Extraditions tracker"
+
+
+def citation_text(title: str, url: str, record_id: str | None = None) -> str:
+    """How to cite a page: its title, this site (and the record's identifier), the URL, the day accessed."""
+    record = f", record {record_id}" if record_id else ""
+    return f"“{title}”. {SITE_NAME}{record}. {url} (accessed {timezone.localdate().isoformat()})."
+
+
+class SitePageMixin(ContextMixin):
+    """A public page: its title (for <title> and <h1>) and its "cite this page" text."""
+
+    page_title = ""
+
+    def get_page_title(self) -> str:
+        return self.page_title
+
+    def get_record_id(self) -> str | None:
+        """The stable identifier of the record the page shows, if it shows one."""
+        return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        title, record_id = self.get_page_title(), self.get_record_id()
+        return {
+            **context,
+            "page_title": title,
+            "record_id": record_id,
+            "cite": citation_text(title or SITE_NAME, self.request.build_absolute_uri(), record_id),
+        }
+
+
+class RecordPageView(SitePageMixin, DetailView):
+    """One record's page at /<kind>/<stable id>/: a 404 for a record the user may not see, as in the API."""
+
+    slug_url_kwarg = "id"
+
+    def optimise(self, queryset):
+        """Related records the page shows, loaded in a constant number of queries."""
+        return queryset
+
+    def get_object(self, queryset=None):
+        model = self.model
+        records = self.optimise(model.objects.visible_to(self.request.user))
+        return get_object_or_404(records, **{stable_id_field(model): self.kwargs[self.slug_url_kwarg]})
+
+    def get_page_title(self) -> str:
+        return str(self.object)
+
+    def get_record_id(self) -> str:
+        return stable_id(self.object)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "api_url": api_url(self.object, None)}
+
+
+class SitePageView(SitePageMixin, TemplateView):
+    """A page of text, such as the methodology."""
