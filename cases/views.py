@@ -15,10 +15,10 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
-from extraditions.pages import RecordPageView, SitePageMixin
+from extraditions.pages import RecordPageView, SitePageMixin, citations_for
 from extraditions.search.models import SearchDocument
 from extraditions.stats import headline_figures
-from sources.models import Citation
+from treaties.maps import extradition_treaties, world_map
 
 from . import models as m
 from .api.filters import (
@@ -36,13 +36,19 @@ from .api.views import (
 
 
 class HomeView(SitePageMixin, TemplateView):
+    """The headline figures, each leading to its records and sources; today's treaty map; the latest cases."""
+
     template_name = "site/home.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
         today = timezone.localdate()
         latest = m.Case.objects.visible_to(user).order_by("-created_at")[:6]
-        return {**super().get_context_data(**kwargs), "figures": headline_figures(today, user), "on": today, "latest": latest}
+        treaty_map = world_map(list(extradition_treaties(user, today)), today)
+        return {
+            **super().get_context_data(**kwargs),
+            "figures": headline_figures(today, user), "on": today, "latest": latest, "map": treaty_map,
+        }
 
 
 class DownloadsView(SitePageMixin, TemplateView):
@@ -247,10 +253,6 @@ def timeline_of(case: m.Case) -> list[TimelineEntry]:
                                      list(assurance.citations.all())))
     dated = sorted(entry for entry in entries if entry.date is not None)
     return dated + [entry for entry in entries if entry.date is None]
-
-
-def citations_for(user) -> Prefetch:
-    return Prefetch("citations", queryset=Citation.objects.listed_for(user))
 
 
 class CaseDetailView(RecordPageView):

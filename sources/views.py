@@ -7,8 +7,8 @@ from collections import defaultdict
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.views.generic import TemplateView
 
-from cases.views import FacetedSearchView, citations_for
-from extraditions.pages import RecordPageView, SitePageMixin
+from cases.views import FacetedSearchView
+from extraditions.pages import RecordPageView, SitePageMixin, citations_for
 
 from .api.filters import SourceFilterSet
 from .api.serializers import citable_models

@@ -4,9 +4,9 @@ import datetime
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
-from django.urls import reverse
 
 from extraditions.choices import ChineseParty
 from extraditions.models import CitableModel, PublishableModel, VisibilityQuerySet

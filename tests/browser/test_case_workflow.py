@@ -6,54 +6,16 @@ docs/screenshots/ with UPDATE_SCREENSHOTS=1).
 """
 
 import json
-import os
-import tempfile
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
 
 from extraditions.roles import EDITOR, RESEARCHER
 from tests import factories as f
+from tests.browser.conftest import shot
 
-# Playwright's synchronous API runs an event loop in this thread; the ORM calls the fixtures make
-# around it are synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-# Screenshots go to docs/screenshots/ when asked (UPDATE_SCREENSHOTS=1 make test), so that an
-# ordinary test run leaves the working tree as it found it; otherwise to a scratch directory.
-SCREENSHOTS = (
-    Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-    if os.environ.get("UPDATE_SCREENSHOTS")
-    else Path(tempfile.gettempdir()) / "extraditions-screenshots"
-)
 PASSWORD = "a long password for the browser test"
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not CHROMIUM.exists():
-        pytest.fail(f"The browser tests need Chromium at {CHROMIUM}: apt-get install chromium (see README).")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, request):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    if getattr(request.node, "failed_call", False):
-        page.screenshot(path="/tmp/browser-failure.png", full_page=True)  # what the browser showed
-    context.close()
-
 
 
 def staff(username: str, role: str) -> User:
@@ -79,12 +41,6 @@ def pick(page, container, text: str) -> None:
     container.locator(".select2-selection").click()
     page.fill(".select2-container--open .select2-search__field", text)
     page.locator(".select2-results__option", has_text=text).first.click()
-
-
-def shot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
 
 
 @pytest.mark.django_db(transaction=True)

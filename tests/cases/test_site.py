@@ -27,6 +27,8 @@ def test_the_home_page_gives_the_computed_figures_and_latest_cases(client, world
     html = page(client, "/")
     assert "extradition treaties of the PRC in force" in html
     assert world["case"].title in html
+    assert '<title>Sweden: Signed, awaiting ratification</title>' in html  # today's treaty map, with its table
+    assert "/rulings/?decision=extradition_refused" in html and "/figures/#metric-treaties_in_force" in html
 
 
 def test_the_case_list_filters_searches_and_offers_facets(client, world):

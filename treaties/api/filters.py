@@ -3,7 +3,14 @@
 import django_filters
 from django.utils import timezone
 
-from extraditions.api.filters import CountryCodeFilter, RecordFilterSet, StableIdFilter, choice, date_range, year
+from extraditions.api.filters import (
+    CountryCodeFilter,
+    RecordFilterSet,
+    StableIdFilter,
+    choice,
+    date_range,
+    year,
+)
 from extraditions.regions import REGIONS
 from treaties.models import Treaty, TreatyStep
 from treaties.status import TreatyStatus

@@ -7,6 +7,7 @@ from treaties.status import TreatyStatus
 
 from . import filters, serializers
 
+
 class TreatyViewSet(FullTextSearchMixin, RecordViewSet):
     """China's bilateral agreements and the dates of their steps; the status is derived for any date."""
 

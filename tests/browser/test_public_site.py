@@ -1,0 +1,151 @@
+"""The public website in a real browser (Debian's Chromium, driven by Playwright), on the seed dataset:
+every page type opens and passes axe-core with no serious or critical violation, on a desktop and a
+phone; the treaty map's date control and the rulings search work; Chinese and Uyghur names are drawn
+with fonts that have their letters, Uyghur right to left.
+
+Screenshots of the main pages go to docs/screenshots/ with UPDATE_SCREENSHOTS=1.
+"""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+
+from cases.models import (
+    Alias,
+    AliasKind,
+    Case,
+    CourtRuling,
+    InterpolNotice,
+    Person,
+    Script,
+)
+from sources.models import Source
+from tests import factories as f
+from tests.browser import axe
+from tests.browser.conftest import shot
+from treaties.models import Treaty
+
+UYGHUR_NAME = "ئىدرىس ھەسەن"  # Idris Hasan in the Uyghur Arabic script
+
+# The live server needs committed data; serialized_rollback brings back, after each test, the
+# reference data that migrations created (affiliations, legal provisions) and the seed needs.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def site(live_server) -> dict[str, str]:
+    """The seed dataset, served; one page of each type, by name."""
+    call_command("load_seed_data", verbosity=0)
+    idris = Person.objects.get(slug="idris-hasan")
+    Alias.objects.create(person=idris, name=UYGHUR_NAME, script=Script.UYGHUR_ARABIC, kind=AliasKind.TRANSLITERATION,
+                         note="Uyghur script; added by the browser test")
+    public = {
+        "case": Case.objects.public().get(slug="ma-idris-hasan-2021"),
+        "person": idris,
+        "ruling": CourtRuling.objects.public().order_by("slug").first(),
+        "notice": InterpolNotice.objects.public().filter(subject=idris).first(),
+        "source": Source.objects.public().get(slug="sd-returned-without-rights-2022"),
+        "treaty": Treaty.objects.public().get(slug="extradition-cn-fr"),
+    }
+    pages = {
+        "home": "/", "cases": "/cases/", "persons": "/persons/", "rulings": "/rulings/", "notices": "/notices/",
+        "sources": "/sources/", "figures": "/figures/", "treaty-map": "/treaties/map/", "country": "/countries/PL/",
+        "about": "/about/", "downloads": "/data/",
+    }
+    pages.update({kind: record.get_absolute_url() for kind, record in public.items()})
+    return {name: live_server.url + path for name, path in pages.items()}
+
+
+def visit(page, url: str) -> None:
+    response = page.goto(url)
+    assert response.ok, f"{url}: {response.status}"
+    assert page.locator("h1").count() == 1, f"{url}: one main heading"
+
+
+def test_every_page_type_is_accessible_on_a_desktop_and_a_phone(site, page, phone):
+    found = {}
+    for name, url in site.items():
+        visit(page, url)
+        if violations := axe.violations(page):
+            found[name] = violations
+    assert not found, f"axe-core found serious or critical violations: {found}"
+
+    overflowing = []
+    for name, url in site.items():
+        visit(phone, url)
+        # Nothing wider than the phone's screen: no sideways scrolling of the page itself.
+        if phone.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
+            overflowing.append(name)
+    assert not overflowing, f"pages wider than a phone's screen: {overflowing}"
+    for name in ("case", "rulings"):
+        visit(phone, site[name])
+        assert not axe.violations(phone), name
+    visit(phone, site["case"])
+    shot(phone, "site-case-phone")
+
+    for name in ("home", "case", "person", "treaty-map", "ruling"):
+        visit(page, site[name])
+        shot(page, f"site-{name}")
+
+
+def test_the_map_shows_the_chosen_date(live_server, page):
+    f.TreatyFactory(counterpart="FR", signed_on=datetime.date(2007, 3, 20), in_force_on=datetime.date(2015, 7, 17),
+                    in_force_on_precision="day")
+    visit(page, f"{live_server.url}/treaties/map/")
+    france = page.locator("svg.world path", has=page.locator("title", has_text="France:"))
+    assert "status-in_force" in france.get_attribute("class")
+    page.fill("#on", "2010-01-01")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url("**/treaties/map/?on=2010-01-01")
+    assert "1 January 2010" in page.locator("#map-title").text_content()
+    assert "status-signed" in france.get_attribute("class")  # signed in 2007, in force from 2015
+    assert page.get_by_role("cell", name="Signed, awaiting ratification").count() == 1
+    assert not axe.violations(page)
+
+
+def test_a_lawyer_searches_the_rulings_and_narrows_them_by_ground(site, page):
+    visit(page, site["rulings"])
+    page.get_by_label("Search the rulings").fill("torture")
+    page.get_by_role("button", name="Search").click()
+    page.wait_for_url("**/rulings/?q=torture")
+    results = page.locator("#results > li")
+    assert results.count() >= 1 and results.locator("mark").count() >= 1  # snippets show the match
+    total = int(page.locator("#count").text_content().split()[0])
+    refused = page.locator("aside.facets a", has_text="Extradition refused")
+    refused.click()
+    page.wait_for_url("**decision=extradition_refused**")
+    assert "q=torture" in page.url  # the search is kept
+    assert int(page.locator("#count").text_content().split()[0]) <= total
+    assert not axe.violations(page)
+    shot(page, "site-rulings-search")
+    results.first.locator("a").first.click()  # the ruling's own page
+    page.wait_for_url("**/rulings/*/")
+    assert page.locator("section.cite").get_by_text("Extraditions tracker, record").count() == 1
+
+
+def test_chinese_and_uyghur_names_are_drawn_in_their_own_script(live_server, page):
+    person = f.PersonFactory(name="Idris Hasan", name_original="伊德里斯·哈桑", original_script=Script.HAN_SIMPLIFIED)
+    f.AliasFactory(person=person, name=UYGHUR_NAME, script=Script.UYGHUR_ARABIC, kind=AliasKind.TRANSLITERATION)
+    visit(page, f"{live_server.url}{person.get_absolute_url()}")
+    assert page.locator('h1 bdi[lang="zh-Hans"]').text_content() == "伊德里斯·哈桑"
+    uyghur = page.locator('bdi[lang="ug-Arab"]')
+    assert uyghur.text_content() == UYGHUR_NAME
+    assert uyghur.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    # The fonts Chromium drew the letters with have Chinese and Uyghur glyphs: not the Latin
+    # font's empty boxes. (Debian: fonts-noto-cjk, fonts-ukij-uyghur.)
+    chinese_fonts = rendering_fonts(page, 'h1 bdi[lang="zh-Hans"]')
+    uyghur_fonts = rendering_fonts(page, 'bdi[lang="ug-Arab"]')
+    assert any("CJK" in family or "WenQuanYi" in family for family in chinese_fonts), chinese_fonts
+    assert any(family.startswith(("UKIJ", "Noto Naskh Arabic", "Noto Sans Arabic")) for family in uyghur_fonts), uyghur_fonts
+
+
+def rendering_fonts(page, selector: str) -> set[str]:
+    """The platform fonts Chromium used for the text of the first element matching ``selector``."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("DOM.enable")
+    cdp.send("CSS.enable")
+    root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+    return {font["familyName"] for font in fonts if font["glyphCount"]}
