@@ -86,6 +86,9 @@ class FacetedSearchView(SitePageMixin, ListView):
     filterset_class = None
     facet_source = None  # the API view whose facets the sidebar shows
     site_facets: tuple[str, ...] = ()
+    # A date column's filters <name>_after / <name>_before, offered as a "from / until" form.
+    date_filter: str = ""
+    date_filter_label: str = ""
     default_ordering: tuple[str, ...] = ()
     paginate_by = 25
 
@@ -136,6 +139,7 @@ class FacetedSearchView(SitePageMixin, ListView):
         others = self.request.GET.copy()
         others.pop("page", None)
         page_query = f"{others.urlencode()}&" if others else ""  # this list's search and filters, for page links
+        date_range = self.date_range_form() if self.date_filter else None
         others.pop("q", None)
         return {
             **context,
@@ -144,6 +148,20 @@ class FacetedSearchView(SitePageMixin, ListView):
             "errors": self.filterset.errors,
             "kept_params": [(name, value) for name, values in others.lists() for value in values],
             "page_query": page_query,
+            "date_range": date_range,
+        }
+
+    def date_range_form(self) -> dict:
+        """The from/until boxes of the list's date filter, and the other parameters to keep."""
+        after, before = f"{self.date_filter}_after", f"{self.date_filter}_before"
+        kept = self.request.GET.copy()
+        for name in (after, before, "page"):
+            kept.pop(name, None)
+        return {
+            "legend": self.date_filter_label,
+            "after": (after, self.request.GET.get(after, "")),
+            "before": (before, self.request.GET.get(before, "")),
+            "kept": [(name, value) for name, values in kept.lists() for value in values],
         }
 
 
@@ -155,6 +173,8 @@ class CaseListView(FacetedSearchView):
     filterset_class = CaseFilterSet
     facet_source = CaseViewSet
     site_facets = ("kind", "outcome", "host_country")
+    date_filter = "started"
+    date_filter_label = "Started"
     default_ordering = ("-started_on", "title")
     template_name = "site/case_list.html"
     context_object_name = "cases"
@@ -173,6 +193,8 @@ class RulingSearchView(FacetedSearchView):
     filterset_class = CourtRulingFilterSet
     facet_source = CourtRulingViewSet
     site_facets = ("decision", "ground", "level", "country", "assurance_assessment", "decided_year")
+    date_filter = "decided"
+    date_filter_label = "Decided"
     default_ordering = ("-decided_on", "court")
     template_name = "site/ruling_list.html"
     context_object_name = "rulings"
@@ -205,6 +227,8 @@ class NoticeListView(FacetedSearchView):
     filterset_class = InterpolNoticeFilterSet
     facet_source = InterpolNoticeViewSet
     site_facets = ("kind", "status", "cancellation_reason", "issued_year")
+    date_filter = "issued"
+    date_filter_label = "Issued"
     default_ordering = ("-issued_on",)
     template_name = "site/notice_list.html"
     context_object_name = "notices"

@@ -27,6 +27,8 @@ class SourceListView(FacetedSearchView):
     filterset_class = SourceFilterSet
     facet_source = SourceViewSet
     site_facets = ("kind", "language")
+    date_filter = "published"
+    date_filter_label = "Published"
     default_ordering = ("-published_on", "title")
     template_name = "site/source_list.html"
     context_object_name = "sources"

@@ -199,3 +199,15 @@ def test_every_citable_record_has_a_page_on_the_site(client, world):
         if hasattr(record, "citations"):
             url = record.get_absolute_url()
             assert client.get(url).status_code == 200, (name, url)
+
+
+def test_lists_filter_by_a_date_range_and_keep_their_other_filters(client, db):
+    import datetime
+
+    old = f.CaseFactory(title="Old case", host_country="TH", started_on=datetime.date(2012, 3, 1), started_on_precision="month")
+    new = f.CaseFactory(title="New case", host_country="TH", started_on=datetime.date(2021, 7, 19), started_on_precision="day")
+    html = page(client, "/cases/?host_country=TH&started_after=2020")
+    assert new.title in html and old.title not in html
+    assert 'name="started_after" value="2020"' in html and '<input type="hidden" name="host_country" value="TH">' in html
+    assert old.title in page(client, "/cases/?started_before=2012-03") and new.title not in page(client, "/cases/?started_before=2012-03")
+    assert "were not understood" in page(client, "/cases/?started_after=last+year")
