@@ -152,3 +152,23 @@ def rendering_fonts(page, selector: str) -> set[str]:
     node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
     fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
     return {font["familyName"] for font in fonts if font["glyphCount"]}
+
+
+def test_the_site_works_from_the_keyboard(live_server, page):
+    case = f.CaseFactory(title="A case reached by keyboard")
+    visit(page, f"{live_server.url}/cases/")
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    assert skip.text_content() == "Skip to content"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")  # from the main content on: the search box, past the navigation
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+    page.locator("#q").focus()
+    page.keyboard.type("keyboard")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/cases/?q=keyboard*")  # (with #content, where the skip link went)
+    link = page.get_by_role("link", name=case.title)
+    link.focus()
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"  # focus is visible
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{case.get_absolute_url()}")
