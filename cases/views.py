@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
+from extraditions.api.routers import basename_of
 from extraditions.pages import RecordPageView, SitePageMixin, citations_for
 from extraditions.search.models import SearchDocument
 from extraditions.stats import headline_figures
@@ -139,6 +141,9 @@ class FacetedSearchView(SitePageMixin, ListView):
         others = self.request.GET.copy()
         others.pop("page", None)
         page_query = f"{others.urlencode()}&" if others else ""  # this list's search and filters, for page links
+        # The same search and filters in the API (same parameter names): JSON, and CSV for spreadsheets.
+        api_list = reverse(f"api:{basename_of(self.model)}-list")
+        data_links = {"json": f"{api_list}?{others.urlencode()}", "csv": f"{api_list}?{page_query}format=csv"}
         date_range = self.date_range_form() if self.date_filter else None
         others.pop("q", None)
         return {
@@ -149,6 +154,7 @@ class FacetedSearchView(SitePageMixin, ListView):
             "kept_params": [(name, value) for name, values in others.lists() for value in values],
             "page_query": page_query,
             "date_range": date_range,
+            "data_links": data_links,
         }
 
     def date_range_form(self) -> dict:

@@ -211,3 +211,13 @@ def test_lists_filter_by_a_date_range_and_keep_their_other_filters(client, db):
     assert 'name="started_after" value="2020"' in html and '<input type="hidden" name="host_country" value="TH">' in html
     assert old.title in page(client, "/cases/?started_before=2012-03") and new.title not in page(client, "/cases/?started_before=2012-03")
     assert "were not understood" in page(client, "/cases/?started_after=last+year")
+
+
+def test_a_lists_results_can_be_downloaded_with_the_same_filters(client, world):
+    other = f.CaseFactory(title="Case in Thailand", host_country="TH")
+    html = page(client, "/cases/?host_country=TH&page=1")
+    assert 'href="/api/v1/cases/?host_country=TH&amp;format=csv"' in html
+    assert 'href="/api/v1/cases/?host_country=TH"' in html
+    response = client.get("/api/v1/cases/", {"host_country": "TH", "format": "csv"})
+    rows = b"".join(response.streaming_content).decode()
+    assert other.title in rows and world["case"].title not in rows
