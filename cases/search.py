@@ -10,26 +10,44 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from extraditions.models import can_see_unpublished
 from extraditions.search.indexing import SearchKind, register, touches
-from extraditions.search.names import NameKind, has_han, name_forms, query_keys, similarity
+from extraditions.search.names import (
+    NameKind,
+    has_han,
+    name_forms,
+    query_keys,
+    similarity,
+)
 from extraditions.search.text import fold, parse_query
 
-from .models import Alias, AliasKind, Case, CaseParticipant, CourtRuling, Person, PersonName
+from .models import (
+    Alias,
+    AliasKind,
+    Case,
+    CaseParticipant,
+    CourtRuling,
+    Person,
+    PersonName,
+)
 
 
-def public_person_names(case: Case) -> str:
-    persons = Person.objects.public().filter(participations__case=case).order_by("name")
-    return "\n".join(persons.values_list("name", flat=True))
+def public_persons(lookup: str = "persons") -> Prefetch:
+    """A case's persons the public may see, by the name they are published under, into ``public_persons``."""
+    return Prefetch(lookup, queryset=Person.objects.public().order_by("name"), to_attr="public_persons")
+
+
+def person_names(persons) -> str:
+    return "\n".join(person.name for person in persons)
 
 
 def person_document(person: Person) -> dict[str, str]:
     names = [person.name]
     if not person.is_pseudonym:
         names.append(person.name_original)
-    names += Alias.objects.public().filter(person=person).values_list("name", flat=True)
+    names += [alias.name for alias in person.public_aliases]
     return {
         "names": "\n".join(name for name in names if name),
         "title": "",
@@ -38,9 +56,14 @@ def person_document(person: Person) -> dict[str, str]:
     }
 
 
+def person_prefetch() -> list:
+    # All aliases make the name forms staff search by; the public ones go into the document.
+    return ["aliases", Prefetch("aliases", queryset=Alias.objects.public(), to_attr="public_aliases")]
+
+
 def case_document(case: Case) -> dict[str, str]:
     return {
-        "names": public_person_names(case),
+        "names": person_names(case.public_persons),
         "title": case.title,
         "summary": "\n".join(filter(None, [case.summary, case.charges, case.group_description])),
         "body": case.aftermath_detail,
@@ -50,14 +73,14 @@ def case_document(case: Case) -> dict[str, str]:
 def ruling_document(ruling: CourtRuling) -> dict[str, str]:
     title = [ruling.court, ruling.international_body, ruling.docket_number, ruling.case.title]
     return {
-        "names": public_person_names(ruling.case),
+        "names": person_names(ruling.case.public_persons),
         "title": "\n".join(filter(None, title)),
         "summary": ruling.summary,
         "body": ruling.full_text,
     }
 
 
-def rebuild_name_forms(person: Person) -> None:
+def name_forms_of(person: Person) -> list[PersonName]:
     """Every form the person is found by, and whether the public may find them by it."""
     names = [(person.name, True)]
     if person.name_original:
@@ -73,9 +96,13 @@ def rebuild_name_forms(person: Person) -> None:
                     person=person, name=form.text, derived_from=name, kind=form.kind, key=form.key,
                     folded=fold(form.text), is_public=is_public,
                 )
+    return list(rows.values())
+
+
+def rebuild_name_forms(persons: list[Person]) -> None:
     with transaction.atomic():
-        PersonName.objects.filter(person=person).delete()
-        PersonName.objects.bulk_create(rows.values())
+        PersonName.objects.filter(person__in=persons).delete()
+        PersonName.objects.bulk_create([form for person in persons for form in name_forms_of(person)], batch_size=2000)
 
 
 def cases_and_rulings_of(persons) -> list:
@@ -86,12 +113,12 @@ def cases_and_rulings_of(persons) -> list:
 def register_search() -> None:
     register(
         SearchKind(
-            "person", Person, person_document, after_index=rebuild_name_forms,
+            "person", Person, person_document, prefetch=person_prefetch, after_index=rebuild_name_forms,
             after_unindex=lambda pk: PersonName.objects.filter(person_id=pk).delete(),
         )
     )
-    register(SearchKind("case", Case, case_document))
-    register(SearchKind("ruling", CourtRuling, ruling_document))
+    register(SearchKind("case", Case, case_document, prefetch=lambda: [public_persons()]))
+    register(SearchKind("ruling", CourtRuling, ruling_document, select=("case",), prefetch=lambda: [public_persons("case__persons")]))
     # A person's name or visibility shows in their cases' and rulings' documents.
     touches(Person, lambda person: cases_and_rulings_of([person]))
     touches(Alias, lambda alias: [alias.person] if Person.objects.filter(pk=alias.person_id).exists() else [])

@@ -20,19 +20,30 @@ from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from .backends import backend, content_type
+from .backends import backend, batched, content_type
 from .models import SearchDocument
 
 
 @dataclass(frozen=True)
 class SearchKind:
-    """A searchable kind of record: ``document`` gives its parts (names, title, summary, body)."""
+    """A searchable kind of record: ``document`` gives its parts (names, title, summary, body).
+
+    ``select`` and ``prefetch`` name what ``document`` reads of other records, so that a batch of
+    records is indexed in a fixed number of queries.
+    """
 
     name: str  # "ruling", "case", … as the API's search names it
     model: type[Model]
     document: Callable[[Model], dict[str, str]]
-    after_index: Callable[[Model], None] | None = None  # e.g. rebuild a person's name forms
+    select: tuple[str, ...] = ()
+    prefetch: Callable[[], list] = list  # fresh Prefetch objects each time
+    after_index: Callable[[list[Model]], None] | None = None  # e.g. rebuild persons' name forms
     after_unindex: Callable[[int], None] | None = None  # e.g. drop them, given the deleted record's pk
+
+    def records(self, pks: list[int]):
+        """The records with these keys, with what their documents read."""
+        records = self.model._default_manager.filter(pk__in=pks).prefetch_related(*self.prefetch())
+        return list(records.select_related(*self.select) if self.select else records)
 
 
 KINDS: dict[type[Model], SearchKind] = {}
@@ -57,21 +68,28 @@ def touches(model: type[Model], affected: Callable[[Model], Iterable[Model]]) ->
         TOUCHES[model] = lambda record: [*previous(record), *affected(record)]
 
 
-def index(record: Model) -> None:
-    """Write the document of one searchable record (the record must be saved)."""
-    kind = KINDS[type(record)]
-    document, _ = SearchDocument.objects.update_or_create(
-        content_type=content_type(type(record)), object_id=record.pk, defaults=kind.document(record)
+def index(kind: SearchKind, records: list[Model]) -> None:
+    """Write the documents of saved records of one kind, replacing any they had, in bulk."""
+    if not records:
+        return
+    content = content_type(kind.model)
+    forget(kind.model, [record.pk for record in records])
+    documents = SearchDocument.objects.bulk_create(
+        [SearchDocument(content_type=content, object_id=record.pk, **kind.document(record)) for record in records]
     )
-    backend().store(document)
+    backend().store(documents)
     if kind.after_index:
-        kind.after_index(record)
+        kind.after_index(records)
+
+
+def forget(model: type[Model], pks: list[int]) -> None:
+    documents = SearchDocument.objects.filter(content_type=content_type(model), object_id__in=pks)
+    backend().forget(list(documents.values_list("pk", flat=True)))
+    documents.delete()
 
 
 def unindex(model: type[Model], pk: int) -> None:
-    documents = SearchDocument.objects.filter(content_type=content_type(model), object_id=pk)
-    backend().forget(list(documents.values_list("pk", flat=True)))
-    documents.delete()
+    forget(model, [pk])
 
 
 def refresh(records: Iterable[Model]) -> None:
@@ -81,12 +99,15 @@ def refresh(records: Iterable[Model]) -> None:
         if type(record) in KINDS and record.pk is not None:
             by_model.setdefault(type(record), set()).add(record.pk)
     for model, pks in by_model.items():
-        found = {obj.pk: obj for obj in model._default_manager.filter(pk__in=pks)}
-        for pk in pks:
-            if pk in found:
-                index(found[pk])
-            else:
+        kind = KINDS[model]
+        for batch in batched(sorted(pks), BATCH_SIZE):
+            found = kind.records(batch)
+            index(kind, found)
+            for pk in set(batch) - {record.pk for record in found}:
                 unindex(model, pk)
+
+
+BATCH_SIZE = 1000
 
 
 @contextmanager
@@ -141,17 +162,19 @@ def _connect(model: type[Model]) -> None:
 
 
 def rebuild(progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
-    """Index every searchable record from scratch; returns the count per kind."""
+    """Index every searchable record from scratch, a batch at a time; returns the count per kind."""
     counts = {}
     with transaction.atomic():
         stale = list(SearchDocument.objects.values_list("pk", flat=True))
         backend().forget(stale)
         SearchDocument.objects.all().delete()
         for kind in KINDS.values():
-            total = kind.model._default_manager.count()
-            for done, record in enumerate(kind.model._default_manager.iterator(chunk_size=500), start=1):
-                index(record)
-                if progress and (done % 200 == 0 or done == total):
+            total, done = kind.model._default_manager.count(), 0
+            pks = kind.model._default_manager.order_by("pk").values_list("pk", flat=True)
+            for batch in batched(pks.iterator(chunk_size=BATCH_SIZE), BATCH_SIZE):
+                index(kind, kind.records(batch))
+                done += len(batch)
+                if progress:
                     progress(kind.name, done, total)
             counts[kind.name] = total
     return counts

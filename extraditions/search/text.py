@@ -26,9 +26,23 @@ def fold_char(char: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).translate(EXTRA_FOLDS)
 
 
+class _FoldTable(dict):
+    """Each character's fold, computed the first time it is met: ``str.translate`` then folds a
+    ruling's full text in C rather than one Python call per character."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = fold_char(chr(code))
+        return folded
+
+
+FOLD_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lower case, without accents: what is indexed and what is matched."""
-    return "".join(fold_char(char) for char in text or "")
+    if not text:
+        return ""
+    return text.lower() if text.isascii() else text.translate(FOLD_TABLE)
 
 
 def words(text: str) -> list[str]:
