@@ -110,6 +110,12 @@ def cases_and_rulings_of(persons) -> list:
     return [*cases, *CourtRuling.objects.filter(case__in=cases)]
 
 
+def with_rulings(case_ids) -> list:
+    """Cases that still exist, with their rulings."""
+    cases = list(Case.objects.filter(pk__in=set(case_ids)))
+    return [*cases, *CourtRuling.objects.filter(case__in=cases)]
+
+
 def register_search() -> None:
     register(
         SearchKind(
@@ -120,10 +126,10 @@ def register_search() -> None:
     register(SearchKind("case", Case, case_document, prefetch=lambda: [public_persons()]))
     register(SearchKind("ruling", CourtRuling, ruling_document, select=("case",), prefetch=lambda: [public_persons("case__persons")]))
     # A person's name or visibility shows in their cases' and rulings' documents.
-    touches(Person, lambda person: cases_and_rulings_of([person]))
-    touches(Alias, lambda alias: [alias.person] if Person.objects.filter(pk=alias.person_id).exists() else [])
-    touches(CaseParticipant, lambda p: [p.case, *CourtRuling.objects.filter(case_id=p.case_id)] if Case.objects.filter(pk=p.case_id).exists() else [])
-    touches(Case, lambda case: list(CourtRuling.objects.filter(case=case)))
+    touches(Person, cases_and_rulings_of)
+    touches(Alias, lambda aliases: list(Person.objects.filter(pk__in={alias.person_id for alias in aliases})))
+    touches(CaseParticipant, lambda participants: with_rulings(p.case_id for p in participants))
+    touches(Case, lambda cases: list(CourtRuling.objects.filter(case__in=cases)))
 
 
 # --- finding persons by name ----------------------------------------------------------------------

@@ -47,25 +47,34 @@ class SearchKind:
 
 
 KINDS: dict[type[Model], SearchKind] = {}
-# For a changed record: the searchable records whose documents include something of it.
-TOUCHES: dict[type[Model], Callable[[Model], Iterable[Model]]] = {}
+# For changed records of a model: the searchable records whose documents include something of them.
+TOUCHES: dict[type[Model], Callable[[list[Model]], Iterable[Model]]] = {}
 
 _pending = threading.local()
 
 
 def register(kind: SearchKind) -> None:
     KINDS[kind.model] = kind
-    touches(kind.model, lambda record: [record])
+    touches(kind.model, lambda records: records)
 
 
-def touches(model: type[Model], affected: Callable[[Model], Iterable[Model]]) -> None:
-    """When a ``model`` record changes, re-index ``affected(record)`` too."""
+def touches(model: type[Model], affected: Callable[[list[Model]], Iterable[Model]]) -> None:
+    """When ``model`` records change, re-index ``affected(records)`` too."""
     previous = TOUCHES.get(model)
     if previous is None:
         TOUCHES[model] = affected
         _connect(model)
     else:
-        TOUCHES[model] = lambda record: [*previous(record), *affected(record)]
+        TOUCHES[model] = lambda records: [*previous(records), *affected(records)]
+
+
+def touched_by(records: Iterable[Model]) -> list[Model]:
+    """The searchable records whose documents these records are part of, a query or two per model."""
+    by_model: dict[type[Model], list[Model]] = {}
+    for record in records:
+        if record.pk is not None:
+            by_model.setdefault(type(record), []).append(record)
+    return [touched for model, group in by_model.items() for touched in TOUCHES[model](group)]
 
 
 def index(kind: SearchKind, records: list[Model]) -> None:
@@ -112,35 +121,45 @@ BATCH_SIZE = 1000
 
 @contextmanager
 def deferred():
-    """Collect the records touched inside the block and index each once at its end."""
+    """Collect the records saved or touched inside the block and index each once at its end:
+    what saved records touch is looked up then too, for all of them at once."""
     if getattr(_pending, "records", None) is not None:  # already deferring: the outer block indexes
         yield
         return
-    _pending.records = []
+    _pending.records, _pending.saved = [], []
     try:
         yield
         with transaction.atomic():
-            refresh(_pending.records)
+            refresh([*_pending.records, *touched_by(_pending.saved)])
     finally:
-        _pending.records = None
+        _pending.records = _pending.saved = None
 
 
-def _changed(record: Model) -> None:
-    affected = list(TOUCHES[type(record)](record))
-    if getattr(_pending, "records", None) is not None:
+def _deferring() -> bool:
+    return getattr(_pending, "records", None) is not None
+
+
+def _on_save(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    if _deferring():
+        _pending.saved.append(instance)
+    else:
+        refresh(touched_by([instance]))
+
+
+def _changed_now(record: Model) -> None:
+    """For a deletion: what it touches must be found before the cascade removes the links."""
+    affected = touched_by([record])
+    if _deferring():
         _pending.records.extend(affected)
     else:
         refresh(affected)
 
 
-def _on_save(sender, instance, raw=False, **kwargs):
-    if not raw:
-        _changed(instance)
-
-
 def _on_delete(sender, instance, **kwargs):
     kind = KINDS.get(type(instance))
-    _changed(instance)
+    _changed_now(instance)
     if kind is not None:
         # Last, after the cascade: deleting a person's aliases first re-indexed the person.
         unindex(type(instance), instance.pk)
@@ -150,7 +169,7 @@ def _on_delete(sender, instance, **kwargs):
 
 def _on_m2m(sender, instance, action, **kwargs):
     if action in ("post_add", "post_remove", "post_clear") and type(instance) in TOUCHES:
-        _changed(instance)
+        _on_save(type(instance), instance)
 
 
 def _connect(model: type[Model]) -> None:
