@@ -10,7 +10,7 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 \
 	$$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV) python3.11 python3; do \
 	if $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; then echo $$p; break; fi; done)
 
-.PHONY: run test install migrate seed superuser check clean
+.PHONY: run test install migrate seed superuser check clean bench
 
 run: install migrate seed  ## Install, migrate, load the seed data and serve on http://127.0.0.1:8000
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
@@ -43,3 +43,8 @@ check: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+bench: install  ## The benchmark (docs/performance.md): PostgreSQL at large scale, gunicorn, wrk, Datasette
+	@command -v wrk >/dev/null || { echo "The benchmark needs wrk: apt-get install wrk" >&2; exit 1; }
+	$(PY) -m pip install --quiet -e ".[bench]"
+	$(PY) bench/run.py $(BENCH_ARGS)
