@@ -34,10 +34,11 @@ class OrderingTerm:
         return F(self.field).asc(nulls_first=True) if self.descending else F(self.field).desc(nulls_first=True)
 
 
-def keyset_condition(terms: list[OrderingTerm], values: list, forward: bool = True) -> Q:
+def keyset_condition(terms: list[OrderingTerm], values: list, forward: bool = True, nulls: bool = True) -> Q:
     """Rows strictly after ``values`` (or before, going backward) in the order of ``terms``.
 
-    The last term must be unique and never null (the primary key).
+    The last term must be unique and never null (the primary key). ``nulls=False`` leaves out the
+    rows whose first term is null (they come last going forward): see :func:`rows_after`.
     """
     term, value, rest = terms[0], values[0], (terms[1:], values[1:])
     beyond = Q(**{f"{term.field}__{'lt' if term.descending == forward else 'gt'}": value})
@@ -49,11 +50,35 @@ def keyset_condition(terms: list[OrderingTerm], values: list, forward: bool = Tr
         # Nulls come last: after a value come the greater values and then all the nulls.
         if value is None:
             return tied_then_beyond
+        if not nulls:
+            return beyond | tied_then_beyond
         return beyond | Q(**{f"{term.field}__isnull": True}) | tied_then_beyond
     # Going backward, nulls come first: before a value come the smaller values; before a null, every value.
     if value is None:
         return Q(**{f"{term.field}__isnull": False}) | tied_then_beyond
     return beyond | tied_then_beyond
+
+
+def rows_after(queryset, terms: list[OrderingTerm], values: list | None, forward: bool, limit: int) -> list:
+    """Up to ``limit`` rows after the cursor's ``values`` (from the start without one), in order.
+
+    Going forward past a value, the rows with a value beyond it are asked for with a plain range
+    on the first term, which an index on the order answers by starting where the cursor points:
+    "a < X or a is null or (a = X and …)" would make the database read every row before it.
+    The rows whose first term is null come last, so they are asked for only if the page is not full.
+    """
+    order = [term.expression(forward) for term in terms]
+    if values is None:
+        return list(queryset.order_by(*order)[:limit])
+    first, value = terms[0], values[0]
+    if not forward or value is None or len(terms) == 1:
+        return list(queryset.filter(keyset_condition(terms, values, forward)).order_by(*order)[:limit])
+    bound = Q(**{f"{first.field}__{'lte' if first.descending else 'gte'}": value})
+    rows = list(queryset.filter(bound, keyset_condition(terms, values, forward, nulls=False)).order_by(*order)[:limit])
+    if len(rows) < limit and queryset.model._meta.get_field(first.field).null:
+        nulls = queryset.filter(**{f"{first.field}__isnull": True}).order_by(*order)
+        rows += list(nulls[: limit - len(rows)])
+    return rows
 
 
 def encode_value(value):
@@ -82,9 +107,7 @@ class KeysetPagination(BasePagination):
         # Counting is one query over the filtered set; a script walking a huge table can skip it.
         self.count = queryset.count() if request.query_params.get(self.count_query_param) != "false" else None
 
-        if cursor_values is not None:
-            queryset = queryset.filter(keyset_condition(terms, cursor_values, forward))
-        rows = list(queryset.order_by(*(term.expression(forward) for term in terms))[: self.page_size + 1])
+        rows = rows_after(queryset, terms, cursor_values, forward, self.page_size + 1)
         has_more = len(rows) > self.page_size
         rows = rows[: self.page_size]
         if not forward:
