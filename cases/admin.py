@@ -265,8 +265,10 @@ class CaseAdmin(ImportMixin, PublishableAdmin):
     )
 
     def get_search_results(self, request, queryset, search_term):
-        queryset, _ = super().get_search_results(request, queryset, search_term)
-        return queryset, True
+        # A search through persons' names may repeat a case; without one, no DISTINCT over the
+        # whole table (a third of a second per query at 100,000 cases).
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return queryset, may_have_duplicates or bool(search_term)
 
 
 @admin.register(Detention)
@@ -317,8 +319,10 @@ class InterpolNoticeAdmin(ImportMixin, PublishableAdmin):
     )
 
     def get_search_results(self, request, queryset, search_term):
-        queryset, _ = super().get_search_results(request, queryset, search_term)
-        return queryset, True
+        # A search through persons' names may repeat a case; without one, no DISTINCT over the
+        # whole table (a third of a second per query at 100,000 cases).
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return queryset, may_have_duplicates or bool(search_term)
 
 
 @admin.register(LegalProvision)
@@ -348,8 +352,10 @@ class CourtRulingAdmin(PublishableAdmin):
     )
 
     def get_search_results(self, request, queryset, search_term):
-        queryset, _ = super().get_search_results(request, queryset, search_term)
-        return queryset, True
+        # A search through persons' names may repeat a case; without one, no DISTINCT over the
+        # whole table (a third of a second per query at 100,000 cases).
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return queryset, may_have_duplicates or bool(search_term)
 
 
 @admin.register(DiplomaticAssurance)

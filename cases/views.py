@@ -206,7 +206,7 @@ class RulingSearchView(FacetedSearchView):
     context_object_name = "rulings"
 
     def optimise(self, queryset):
-        return queryset.select_related("case").prefetch_related("grounds")
+        return queryset.select_related("case").prefetch_related("grounds").defer("full_text")
 
 
 class PersonListView(FacetedSearchView):

@@ -281,11 +281,13 @@ class CourtRulingViewSet(FullTextSearchMixin, RecordViewSet):
     }
 
     def optimise(self, queryset):
-        return queryset.select_related("case").prefetch_related(
+        queryset = queryset.select_related("case").prefetch_related(
             "grounds",
             Prefetch("case__participants", queryset=self.visible(m.CaseParticipant).select_related("person")),
             self.citations_prefetch(),
         )
+        # Lists do not show the full text (often tens of kilobytes): not read, not even for sorting.
+        return queryset.defer("full_text") if self.action == "list" else queryset
 
 
 class DiplomaticAssuranceViewSet(CaseChildViewSet):

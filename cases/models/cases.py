@@ -1,7 +1,7 @@
 """Cases: attempts to bring a person or a group back to China, and what happens inside them."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -94,6 +94,8 @@ class Case(PublishableModel):
 
     class Meta(PublishableModel.Meta):
         ordering = ["-started_on", "title"]
+        # The staff list's order, its date hierarchy and its first and last years.
+        indexes = [models.Index(F("started_on").desc(), F("title"), name="cases_case_started_title")]
         constraints = [
             partial_date_constraint("started_on"),
             models.CheckConstraint(
