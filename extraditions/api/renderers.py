@@ -112,8 +112,11 @@ def cell(value, part: str) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
+CHUNK_CHARACTERS = 64 * 1024
+
+
 def csv_lines(columns, rows: Iterable[dict], header: bool = True) -> Iterator[str]:
-    """Encode rows lazily, one line at a time."""
+    """Encode rows lazily, in chunks of about 64 KB; the header goes first on its own."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -128,4 +131,7 @@ def csv_lines(columns, rows: Iterable[dict], header: bool = True) -> Iterator[st
         yield flush()
     for row in rows:
         writer.writerow([cell(row.get(name), part) for _, name, part in columns])
+        if buffer.tell() >= CHUNK_CHARACTERS:  # a few large writes to the socket, not one per row
+            yield flush()
+    if buffer.tell():
         yield flush()
