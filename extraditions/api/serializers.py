@@ -11,10 +11,12 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django_countries.serializers import CountryFieldMixin
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
@@ -46,8 +48,20 @@ def api_url(obj, request) -> str | None:
     basename = basename_of(type(obj))
     if basename is None:
         return None
-    path = reverse(f"api:{basename}-detail", kwargs={"id": stable_id(obj)})
+    before, after = detail_path(basename, get_script_prefix())
+    path = f"{before}{stable_id(obj)}{after}"  # slugs and UUIDs need no escaping
     return request.build_absolute_uri(path) if request is not None else path
+
+
+PLACEHOLDER_ID = "0" * 32  # matches both a slug's and a UUID's pattern
+
+
+@lru_cache(maxsize=None)
+def detail_path(basename: str, script_prefix: str) -> tuple[str, str]:
+    """A resource's detail path around its id, reversed once: reverse() for every link was an
+    eighth of the time of a list request."""
+    before, _, after = reverse(f"api:{basename}-detail", kwargs={"id": PLACEHOLDER_ID}).partition(PLACEHOLDER_ID)
+    return before, after
 
 
 def request_user(context):
