@@ -93,6 +93,13 @@ class FacetedSearchView(SitePageMixin, ListView):
     date_filter_label: str = ""
     default_ordering: tuple[str, ...] = ()
     paginate_by = 25
+    # What site/faceted_list.html says: "12 cases", "Search the cases", an example search.
+    record_noun = "record"
+    search_placeholder = ""
+
+    @property
+    def search_label(self) -> str:
+        return f"Search the {self.record_noun}s"
 
     def optimise(self, queryset):
         return queryset
@@ -183,7 +190,8 @@ class CaseListView(FacetedSearchView):
     date_filter_label = "Started"
     default_ordering = ("-started_on", "title")
     template_name = "site/case_list.html"
-    context_object_name = "cases"
+    record_noun = "case"
+    search_placeholder = 'torture "consular access" -death'
 
     def optimise(self, queryset):
         return queryset.select_related("treaty").prefetch_related(
@@ -203,7 +211,8 @@ class RulingSearchView(FacetedSearchView):
     date_filter_label = "Decided"
     default_ordering = ("-decided_on", "court")
     template_name = "site/ruling_list.html"
-    context_object_name = "rulings"
+    record_noun = "ruling"
+    search_placeholder = 'torture "consular access" -death'
 
     def optimise(self, queryset):
         return queryset.select_related("case").prefetch_related("grounds").defer("full_text")
@@ -219,7 +228,9 @@ class PersonListView(FacetedSearchView):
     site_facets = ("current_situation", "affiliation", "asylum_status")
     default_ordering = ("name",)
     template_name = "site/person_list.html"
-    context_object_name = "persons"
+    record_noun = "person"
+    search_label = "Find a person by any of their names"
+    search_placeholder = "Qiao Jianjun, 乔建军, qiaojianjun"
 
     def optimise(self, queryset):
         return queryset.prefetch_related("affiliations")
@@ -237,7 +248,7 @@ class NoticeListView(FacetedSearchView):
     date_filter_label = "Issued"
     default_ordering = ("-issued_on",)
     template_name = "site/notice_list.html"
-    context_object_name = "notices"
+    record_noun = "notice"
 
     def optimise(self, queryset):
         return queryset.select_related("subject").prefetch_related(

@@ -31,7 +31,7 @@ class SourceListView(FacetedSearchView):
     date_filter_label = "Published"
     default_ordering = ("-published_on", "title")
     template_name = "site/source_list.html"
-    context_object_name = "sources"
+    record_noun = "source"
 
 
 class SourceDetailView(RecordPageView):
