@@ -321,9 +321,6 @@ class CaseDetailView(RecordPageView):
             citations_for(user),
         )
 
-    def get_page_title(self) -> str:
-        return self.object.title
-
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "timeline": timeline_of(self.object)}
 
@@ -344,9 +341,6 @@ class PersonDetailView(RecordPageView):
             citations_for(user),
             "affiliations",
         )
-
-    def get_page_title(self) -> str:
-        return self.object.name
 
     def get_context_data(self, **kwargs):
         person = self.object
@@ -384,11 +378,6 @@ class NoticeDetailView(RecordPageView):
         return queryset.select_related("subject").prefetch_related(
             Prefetch("cases", queryset=m.Case.objects.visible_to(user).order_by("-started_on")), citations_for(user)
         )
-
-    def get_page_title(self) -> str:
-        notice = self.object
-        who = notice.subject.name if notice.subject_id else notice.subject_description
-        return f"{notice.get_kind_display()} for {who}" + (f", {notice.issued}" if notice.issued else "")
 
 
 def interpol_detentions(user, country: str):

@@ -65,7 +65,7 @@ class RecordPageView(SitePageMixin, DetailView):
         return get_object_or_404(records, **{stable_id_field(model): self.kwargs[self.slug_url_kwarg]})
 
     def get_page_title(self) -> str:
-        return str(self.object)
+        return self.object.public_label  # a pseudonymous person's other names never in a title
 
     def get_record_id(self) -> str:
         return stable_id(self.object)

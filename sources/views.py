@@ -41,9 +41,6 @@ class SourceDetailView(RecordPageView):
     template_name = "site/source_detail.html"
     context_object_name = "source"
 
-    def get_page_title(self) -> str:
-        return self.object.title
-
     def get_context_data(self, **kwargs):
         # One query per kind of record cited, however many citations.
         records = GenericPrefetch("record", [labelled_records(model) for model in citable_models().values()])

@@ -80,9 +80,6 @@ class TreatyDetailView(RecordPageView):
             citations_for(user),
         )
 
-    def get_page_title(self) -> str:
-        return self.object.title
-
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "status_label": TreatyStatus(self.object.status).label}
 
@@ -93,6 +90,10 @@ class CountryView(SitePageMixin, TemplateView):
 
     template_name = "site/country_detail.html"
 
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.code = kwargs["code"].upper()
+
     def get_page_title(self) -> str:
         return countries.name(self.code)
 
@@ -100,7 +101,6 @@ class CountryView(SitePageMixin, TemplateView):
         return self.code
 
     def get_context_data(self, **kwargs):
-        self.code = self.kwargs["code"].upper()
         if self.code not in dict(countries):
             raise Http404("No such country.")
         code, user = self.code, self.request.user
