@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
 from extraditions.api.routers import basename_of
-from extraditions.pages import RecordPageView, SitePageMixin, citations_for
+from extraditions.pages import RecordPageView, SitePageMixin
 from extraditions.search.models import SearchDocument
 from extraditions.stats import headline_figures
+from sources.models import listed_citations
 from treaties.maps import extradition_treaties, world_map
 
 from . import models as m
@@ -307,7 +308,7 @@ class CaseDetailView(RecordPageView):
         user = self.request.user
 
         def child(model, *related):
-            children = model.objects.visible_to(user).prefetch_related(citations_for(user))
+            children = model.objects.visible_to(user).prefetch_related(listed_citations(user))
             return children.select_related(*related) if related else children
 
         return queryset.select_related("treaty").prefetch_related(
@@ -318,7 +319,7 @@ class CaseDetailView(RecordPageView):
             Prefetch("rulings", queryset=child(m.CourtRuling)),
             Prefetch("assurances", queryset=child(m.DiplomaticAssurance)),
             Prefetch("notices", queryset=m.InterpolNotice.objects.visible_to(user)),
-            citations_for(user),
+            listed_citations(user),
         )
 
     def get_context_data(self, **kwargs):
@@ -338,7 +339,7 @@ class PersonDetailView(RecordPageView):
             Prefetch("aliases", queryset=m.Alias.objects.visible_to(user)),
             Prefetch("participations", queryset=m.CaseParticipant.objects.visible_to(user).select_related("case")),
             Prefetch("notices", queryset=m.InterpolNotice.objects.visible_to(user)),
-            citations_for(user),
+            listed_citations(user),
             "affiliations",
         )
 
@@ -357,7 +358,7 @@ class RulingDetailView(RecordPageView):
     context_object_name = "ruling"
 
     def optimise(self, queryset):
-        return queryset.select_related("case").prefetch_related("grounds", citations_for(self.request.user))
+        return queryset.select_related("case").prefetch_related("grounds", listed_citations(self.request.user))
 
     def get_context_data(self, **kwargs):
         ruling = self.object
@@ -376,7 +377,7 @@ class NoticeDetailView(RecordPageView):
     def optimise(self, queryset):
         user = self.request.user
         return queryset.select_related("subject").prefetch_related(
-            Prefetch("cases", queryset=m.Case.objects.visible_to(user).order_by("-started_on")), citations_for(user)
+            Prefetch("cases", queryset=m.Case.objects.visible_to(user).order_by("-started_on")), listed_citations(user)
         )
 
 

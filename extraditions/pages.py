@@ -3,7 +3,6 @@ and a record's page finds the record by the same stable identifier as the API.""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
@@ -12,13 +11,6 @@ from django.views.generic.base import ContextMixin
 from .api.serializers import api_url, stable_id, stable_id_field
 
 SITE_NAME = "Extraditions tracker"
-
-
-def citations_for(user) -> Prefetch:
-    """The citations shown under records on a page: with their sources, public ones for the public."""
-    from sources.models import Citation
-
-    return Prefetch("citations", queryset=Citation.objects.listed_for(user))
 
 
 def citation_text(title: str, url: str, record_id: str | None = None) -> str:

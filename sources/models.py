@@ -6,7 +6,7 @@ from django.apps import apps
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django_countries.fields import CountryField
@@ -121,6 +121,11 @@ class CitationQuerySet(VisibilityQuerySet):
         for model in citable:
             condition |= Q(content_type=content_types[model], object_id__in=model.objects.public().values("pk"))
         return condition
+
+
+def listed_citations(user, lookup: str = "citations") -> Prefetch:
+    """The citations shown under records (API and pages): with their sources, public ones for the public."""
+    return Prefetch(lookup, queryset=Citation.objects.listed_for(user))
 
 
 class Citation(BaseModel):

@@ -8,12 +8,12 @@ from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.views.generic import TemplateView
 
 from cases.views import FacetedSearchView
-from extraditions.pages import RecordPageView, SitePageMixin, citations_for
+from extraditions.pages import RecordPageView, SitePageMixin
 
 from .api.filters import SourceFilterSet
 from .api.serializers import citable_models
 from .api.views import SourceViewSet, labelled_records
-from .models import Citation, FigureMetric, ReportedFigure, Source
+from .models import Citation, FigureMetric, ReportedFigure, Source, listed_citations
 
 CHART_HEIGHT = 120
 BAR_WIDTH = 8
@@ -63,7 +63,7 @@ class FiguresView(SitePageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         figures = (
             ReportedFigure.objects.visible_to(self.request.user)
-            .prefetch_related(citations_for(self.request.user))
+            .prefetch_related(listed_citations(self.request.user))
             .order_by("metric", "year_from", "as_of")
         )
         by_metric = defaultdict(list)

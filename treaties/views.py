@@ -15,7 +15,8 @@ from django_countries import countries
 
 from cases.models import Case, CourtRuling
 from cases.views import interpol_detentions
-from extraditions.pages import RecordPageView, SitePageMixin, citations_for
+from extraditions.pages import RecordPageView, SitePageMixin
+from sources.models import listed_citations
 
 from .maps import extradition_treaties, world_map
 from .models import Treaty, TreatyStep
@@ -75,9 +76,9 @@ class TreatyDetailView(RecordPageView):
     def optimise(self, queryset):
         user = self.request.user
         return queryset.with_status(timezone.localdate()).prefetch_related(
-            Prefetch("steps", queryset=TreatyStep.objects.prefetch_related(citations_for(user))),
+            Prefetch("steps", queryset=TreatyStep.objects.prefetch_related(listed_citations(user))),
             Prefetch("cases", queryset=Case.objects.visible_to(user).order_by("-started_on", "title")),
-            citations_for(user),
+            listed_citations(user),
         )
 
     def get_context_data(self, **kwargs):

@@ -109,9 +109,9 @@ class RecordViewSet(ApiViewMixin, viewsets.ModelViewSet):
 
     def citations_prefetch(self, lookup: str = "citations") -> Prefetch:
         """A record's citations, each with its source; only public sources for the public."""
-        from sources.models import Citation
+        from sources.models import listed_citations
 
-        return Prefetch(lookup, queryset=Citation.objects.listed_for(self.user))
+        return listed_citations(self.user, lookup)
 
     def get_serializer_class(self):
         # The detail serializer also writes: the list one may leave long fields out.
