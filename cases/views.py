@@ -123,6 +123,13 @@ class FacetedSearchView(SitePageMixin, ListView):
             return filtered.order_by("-relevance", "pk")
         return filtered.order_by(*self.default_ordering, "pk")
 
+    def params_without(self, *names: str) -> QueryDict:
+        """This list's parameters but the page and ``names``: what a link or a form keeps."""
+        params = self.request.GET.copy()
+        for name in ("page", *names):
+            params.pop(name, None)
+        return params
+
     def facet_blocks(self) -> list[FacetBlock]:
         blocks = []
         for name in self.site_facets:
@@ -130,8 +137,7 @@ class FacetedSearchView(SitePageMixin, ListView):
             chosen = set(self.request.GET.getlist(name))
             for row in self.facet_source.facets[name].counts(self.filtered):
                 value = "" if row["value"] is None else str(row["value"])
-                params = self.request.GET.copy()
-                params.pop("page", None)
+                params = self.params_without()
                 if value in chosen:
                     params.setlist(name, [v for v in params.getlist(name) if v != value])
                 else:
@@ -146,20 +152,18 @@ class FacetedSearchView(SitePageMixin, ListView):
         snippets = SearchDocument.objects.snippets(self.model, [r.pk for r in page], self.query) if self.query else {}
         for record in page:
             record.snippet = snippets.get(record.pk, "")  # HTML-escaped, with the matches in <mark>
-        others = self.request.GET.copy()
-        others.pop("page", None)
+        others = self.params_without()
         page_query = f"{others.urlencode()}&" if others else ""  # this list's search and filters, for page links
         # The same search and filters in the API (same parameter names): JSON, and CSV for spreadsheets.
         api_list = reverse(f"api:{basename_of(self.model)}-list")
         data_links = {"json": f"{api_list}?{others.urlencode()}", "csv": f"{api_list}?{page_query}format=csv"}
         date_range = self.date_range_form() if self.date_filter else None
-        others.pop("q", None)
         return {
             **context,
             "facets": self.facet_blocks(),
             "query": self.query,
             "errors": self.filterset.errors,
-            "kept_params": [(name, value) for name, values in others.lists() for value in values],
+            "kept_params": pairs(self.params_without("q")),  # what the search box keeps
             "page_query": page_query,
             "date_range": date_range,
             "data_links": data_links,
@@ -168,15 +172,17 @@ class FacetedSearchView(SitePageMixin, ListView):
     def date_range_form(self) -> dict:
         """The from/until boxes of the list's date filter, and the other parameters to keep."""
         after, before = f"{self.date_filter}_after", f"{self.date_filter}_before"
-        kept = self.request.GET.copy()
-        for name in (after, before, "page"):
-            kept.pop(name, None)
         return {
             "legend": self.date_filter_label,
             "after": (after, self.request.GET.get(after, "")),
             "before": (before, self.request.GET.get(before, "")),
-            "kept": [(name, value) for name, values in kept.lists() for value in values],
+            "kept": pairs(self.params_without(after, before)),
         }
+
+
+def pairs(params: QueryDict) -> list[tuple[str, str]]:
+    """Each (name, value) of the parameters, as hidden form fields need them."""
+    return [(name, value) for name, values in params.lists() for value in values]
 
 
 class CaseListView(FacetedSearchView):
