@@ -105,14 +105,9 @@ def rebuild_name_forms(persons: list[Person]) -> None:
         PersonName.objects.bulk_create([form for person in persons for form in name_forms_of(person)], batch_size=2000)
 
 
-def cases_and_rulings_of(persons) -> list:
-    cases = list(Case.objects.filter(participants__person__in=persons).distinct())
-    return [*cases, *CourtRuling.objects.filter(case__in=cases)]
-
-
-def with_rulings(case_ids) -> list:
-    """Cases that still exist, with their rulings."""
-    cases = list(Case.objects.filter(pk__in=set(case_ids)))
+def with_rulings(cases) -> list:
+    """These cases (those that still exist) and their rulings."""
+    cases = list(cases)
     return [*cases, *CourtRuling.objects.filter(case__in=cases)]
 
 
@@ -126,9 +121,9 @@ def register_search() -> None:
     register(SearchKind("case", Case, case_document, prefetch=lambda: [public_persons()]))
     register(SearchKind("ruling", CourtRuling, ruling_document, select=("case",), prefetch=lambda: [public_persons("case__persons")]))
     # A person's name or visibility shows in their cases' and rulings' documents.
-    touches(Person, cases_and_rulings_of)
+    touches(Person, lambda persons: with_rulings(Case.objects.filter(participants__person__in=persons).distinct()))
     touches(Alias, lambda aliases: list(Person.objects.filter(pk__in={alias.person_id for alias in aliases})))
-    touches(CaseParticipant, lambda participants: with_rulings(p.case_id for p in participants))
+    touches(CaseParticipant, lambda participants: with_rulings(Case.objects.filter(pk__in={p.case_id for p in participants})))
     touches(Case, lambda cases: list(CourtRuling.objects.filter(case__in=cases)))
 
 
