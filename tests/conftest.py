@@ -19,3 +19,11 @@ def admin_client(client, admin_user):
     """pytest-django's admin client, with the second factor a superuser needs."""
     verify_second_factor(client, admin_user)
     return client
+
+
+@pytest.fixture
+def world(db):
+    """One public record of every kind, all linked (tests/api/conftest.build_world)."""
+    from tests.api.conftest import build_world
+
+    return build_world("public")

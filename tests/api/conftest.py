@@ -56,11 +56,6 @@ def build_world(tag: str = "", **publication) -> dict:
 
 
 @pytest.fixture
-def world(db):
-    return build_world("public")
-
-
-@pytest.fixture
 def anonymous():
     return APIClient()
 

@@ -8,19 +8,9 @@ from cases.models import AliasKind
 from extraditions.models import PublicationStatus, Visibility
 from tests import factories as f
 from tests.api.conftest import build_world
+from tests.pages import page
 
 MARKER = "Zqxv"
-
-
-def page(client, url, status=200) -> str:
-    response = client.get(url)
-    assert response.status_code == status, url
-    return response.content.decode()
-
-
-@pytest.fixture
-def world(db):
-    return build_world("public")
 
 
 def test_the_home_page_gives_the_computed_figures_and_latest_cases(client, world):

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests import factories as f
 from tests.api.conftest import DRAFT, RESTRICTED, build_world
+from tests.pages import page
 
 MARKER = "Zqxv"
 
@@ -21,27 +22,16 @@ def urls_of(world) -> list[str]:
     return LISTS + [world[name].get_absolute_url() for name in RECORDS]
 
 
-def get(client, url, status=200) -> str:
-    response = client.get(url)
-    assert response.status_code == status, url
-    return response.content.decode()
-
-
-@pytest.fixture
-def world(db):
-    return build_world("public")
-
-
 def test_every_page_has_a_title_and_a_text_to_cite_it_by(client, world):
     for url in urls_of(world):
-        html = get(client, url)
+        html = page(client, url)
         title = re.search(r"<title>(.*?)</title>", html).group(1)
         cite = re.search(r'<section class="cite".*?<p>(.*?)</p>', html, re.S).group(1)
         assert title.endswith("Extraditions tracker"), url
         assert f"http://testserver{url}" in cite and "(accessed " in cite, url
     for name in RECORDS:
         record = world[name]
-        html = get(client, record.get_absolute_url())
+        html = page(client, record.get_absolute_url())
         assert "Cite this record" in html and f"record {getattr(record, 'slug', record.uid)}" in html, name
 
 
@@ -51,11 +41,11 @@ def test_no_page_shows_a_restricted_or_draft_record(client, world):
     f.CitationFactory(source=world["source"], record=hidden[0]["case"], locator=MARKER)
     f.CaseParticipantFactory(case=world["case"], person=hidden[0]["person"])
     for url in urls_of(world) + [f"{url}?q={MARKER}" for url in LISTS[1:6]]:
-        html = get(client, url).replace(f'value="{MARKER}"', "").replace(f"?q={MARKER}", "")  # what was typed
+        html = page(client, url).replace(f'value="{MARKER}"', "").replace(f"?q={MARKER}", "")  # what was typed
         assert MARKER not in html, url
     for hidden_world in hidden:
         for name in RECORDS:
-            get(client, hidden_world[name].get_absolute_url(), status=404)
+            page(client, hidden_world[name].get_absolute_url(), status=404)
 
 
 @pytest.mark.parametrize("kind", RECORDS + ["country"])
@@ -65,7 +55,7 @@ def test_record_pages_cost_the_same_queries_however_many_records(client, db, kin
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
-            get(client, url)
+            page(client, url)
         return len(captured.captured_queries)
 
     queries()  # warm the per-process caches
