@@ -4,12 +4,10 @@ with many records as with one."""
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from tests import factories as f
 from tests.api.conftest import DRAFT, RESTRICTED, build_world
-from tests.pages import page
+from tests.pages import page, queries_for
 
 MARKER = "Zqxv"
 
@@ -52,14 +50,8 @@ def test_no_page_shows_a_restricted_or_draft_record(client, world):
 def test_record_pages_cost_the_same_queries_however_many_records(client, db, kind):
     first = build_world("one")
     url = "/countries/SE/" if kind == "country" else first[kind].get_absolute_url()
-
-    def queries() -> int:
-        with CaptureQueriesContext(connection) as captured:
-            page(client, url)
-        return len(captured.captured_queries)
-
-    queries()  # warm the per-process caches
-    before = queries()
+    page(client, url)  # warm the per-process caches
+    before = queries_for(client, url)
     for n in range(3):
         more = build_world(f"more{n}")  # in Sweden too, citing its own source
         f.CitationFactory(source=first["source"], record=more["case"])
@@ -69,4 +61,4 @@ def test_record_pages_cost_the_same_queries_however_many_records(client, db, kin
         f.CourtRulingFactory(case=first["case"])
         more["case"].treaty = first["treaty"]
         more["case"].save()
-    assert queries() == before
+    assert queries_for(client, url) == before
