@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -32,6 +32,7 @@ CHANGE_FIELDS = ("created_at", "updated_at")
 BOOKKEEPING_FIELDS = ("publication_status", "visibility", *CHANGE_FIELDS)  # for publishable records
 
 
+@lru_cache(maxsize=None)
 def stable_id_field(model) -> str:
     """The field whose value identifies a record in URLs: its slug, else its UUID."""
     return "slug" if any(f.name == "slug" for f in model._meta.get_fields()) else "uid"
@@ -119,7 +120,13 @@ class SummaryField(serializers.RelatedField):
         return self.summary_serializer.Meta.model
 
     def to_representation(self, value):
-        return self.summary_serializer(value, context=self.context).data
+        return self.summary.to_representation(value)
+
+    @cached_property
+    def summary(self) -> serializers.Serializer:
+        """One summary serializer for every value: building one per value (its fields from the
+        model) was most of the cost of a list's nested records."""
+        return self.summary_serializer(context=self.context)
 
     def get_attribute(self, instance):
         value = super().get_attribute(instance)
