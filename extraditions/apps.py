@@ -8,10 +8,13 @@ class ExtraditionsConfig(AppConfig):
     verbose_name = "Extraditions tracker"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
         from .api import schema  # noqa: F401  (registers the API's schema extensions)
+        from .caching import records_changed
         from .roles import setup_roles_after_migrate
 
         post_migrate.connect(setup_roles_after_migrate, dispatch_uid="extraditions-setup-roles")
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(records_changed, dispatch_uid=f"extraditions-records-changed-{id(signal)}")
 

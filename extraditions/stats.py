@@ -15,6 +15,7 @@ from django.db.models import Count, DateField, DurationField, ExpressionWrapper,
 from django.db.models.functions import Coalesce, Least
 
 from cases.models import Case, CourtRuling, Detention, Person, RulingDecision
+from extraditions.caching import cached_for_public
 from extraditions.choices import ChineseParty
 from extraditions.regions import EUROPE
 from sources.models import FigureMetric, ReportedFigure
@@ -25,6 +26,11 @@ SIGNED_STATUSES = {TreatyStatus.SIGNED, TreatyStatus.IN_FORCE, TreatyStatus.SUSP
 
 
 def headline_figures(on: datetime.date, user=None) -> dict:
+    """The figures on ``on``; the public's are cached until a record changes."""
+    return cached_for_public("headline-figures", user, lambda: compute_headline_figures(on, user), on.isoformat())
+
+
+def compute_headline_figures(on: datetime.date, user=None) -> dict:
     return {
         "on": on.isoformat(),
         "treaties": treaty_figures(on, user),

@@ -27,3 +27,13 @@ def world(db):
     from tests.api.conftest import build_world
 
     return build_world("public")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: figures cached by one test's (rolled back) records
+    must not answer the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -8,6 +8,7 @@ with documented ones.
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.models import Case, Person
+from extraditions.caching import new_data_version
 from extraditions.synthetic import SCALES, Generator
 
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"Generating the {scale} synthetic dataset (seed {seed})")
         counts = Generator(SCALES[scale], seed=seed, report=self.stdout.write).run()
+        new_data_version()  # bulk writes send no signals: cached figures must go stale by hand
         seconds = counts.pop("seconds")
         summary = ", ".join(f"{label} {count:,}" for label, count in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Created {summary} in {seconds:.1f}s."))

@@ -1,0 +1,66 @@
+"""The public's headline figures are cached until a record changes; staff's never are."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from extraditions.caching import data_version, new_data_version
+from extraditions.stats import headline_figures
+from tests.factories import CaseFactory, CourtRulingFactory, LegalProvisionFactory
+
+pytestmark = pytest.mark.django_db
+ON = datetime.date(2024, 6, 1)
+
+
+def public_cases() -> int:
+    return headline_figures(ON)["cases"]["total"]
+
+
+def test_the_public_figures_are_computed_once_per_data_version():
+    CaseFactory()
+    first = headline_figures(ON)
+    with CaptureQueriesContext(connection) as queries:
+        again = headline_figures(ON)
+    assert again == first
+    assert len(queries) == 0
+
+
+def test_a_new_or_deleted_record_makes_the_figures_current():
+    case = CaseFactory()
+    assert public_cases() == 1
+    CaseFactory()
+    assert public_cases() == 2
+    case.delete()
+    assert public_cases() == 1
+
+
+def test_a_many_to_many_change_makes_the_figures_current():
+    ruling = CourtRulingFactory(decision="extradition_refused", decided_on=datetime.date(2020, 1, 1))
+    assert headline_figures(ON)["rulings_refusing_extradition"]["by_ground"] == {}
+    provision = LegalProvisionFactory()
+    ruling.grounds.add(provision)
+    assert headline_figures(ON)["rulings_refusing_extradition"]["by_ground"] == {provision.slug: 1}
+
+
+def test_each_date_has_its_own_figures():
+    CaseFactory(started_on=datetime.date(2023, 1, 1))
+    assert headline_figures(ON)["on"] == "2024-06-01"
+    assert headline_figures(datetime.date(2025, 1, 1))["on"] == "2025-01-01"
+
+
+def test_staff_figures_are_never_cached_and_include_drafts():
+    staff = get_user_model().objects.create_user("researcher", is_staff=True)
+    CaseFactory(publication_status="draft")
+    assert public_cases() == 0
+    with CaptureQueriesContext(connection) as queries:
+        assert headline_figures(ON, staff)["cases"]["total"] == 1
+    assert len(queries) > 0
+
+
+def test_bulk_writers_renew_the_version_by_hand():
+    before = data_version()
+    assert new_data_version() != before
+    assert data_version() != before
