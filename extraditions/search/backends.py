@@ -4,7 +4,9 @@ Both backends index the same folded text (:func:`extraditions.search.text.fold`)
 same query syntax, so they find the same records; they rank them by their own measure:
 
 - PostgreSQL: ``websearch_to_tsquery('simple', …)`` against a weighted ``tsvector`` (names and
-  titles weigh A, summaries B, full texts C), ranked by ``ts_rank``.
+  titles weigh A, summaries B, full texts C), ranked by ``ts_rank`` over names, titles and
+  summaries only: ranking thousands of matches over their full texts took seconds (a match in
+  the full text alone ranks after them all, by id).
 - SQLite: the query translated to FTS5 syntax, ranked by ``bm25`` with column weights 10, 10, 4, 1.
 
 The ``simple`` configuration does not stem: a word matches itself in any language, which is what
@@ -19,13 +21,15 @@ from itertools import islice
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, FloatField, OuterRef, Q, Subquery
+from django.db.models import F, FloatField, OuterRef, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
 
 from .models import SearchDocument
 from .text import fold, fts5_query, parse_query
 
 PARTS = ("names", "title", "summary", "body")
+RANKED_PARTS = ("names", "title", "summary")
+FULL_TEXT_ONLY_RANK = 0.001  # every result matches somewhere: one found in its full text alone ranks lowest, not zero
 POSTGRES_WEIGHTS = {"names": "A", "title": "A", "summary": "B", "body": "C"}
 SQLITE_WEIGHTS = (10.0, 10.0, 4.0, 1.0)
 FTS_TABLE = "extraditions_search_fts"
@@ -34,13 +38,15 @@ FTS_TABLE = "extraditions_search_fts"
 class PostgresBackend:
     def store(self, documents: list[SearchDocument]) -> None:
         """Compute the weighted vectors of new documents, several hundred per statement."""
-        vector = " || ".join(f"setweight(to_tsvector('simple', v.{part}), '{POSTGRES_WEIGHTS[part]}')" for part in PARTS)
+        weighted = {part: f"setweight(to_tsvector('simple', v.{part}), '{POSTGRES_WEIGHTS[part]}')" for part in PARTS}
+        rank_vector = " || ".join(weighted[part] for part in RANKED_PARTS)
+        vector = f"{rank_vector} || {weighted['body']}"
         for batch in batched(documents):
             rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(batch))
             params = [value for document in batch for value in (document.pk, *folded_parts(document))]
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f"UPDATE {SearchDocument._meta.db_table} AS d SET vector = {vector} "
+                    f"UPDATE {SearchDocument._meta.db_table} AS d SET vector = {vector}, rank_vector = {rank_vector} "
                     f"FROM (VALUES {rows}) AS v(id, names, title, summary, body) WHERE d.id = v.id",
                     params,
                 )
@@ -58,7 +64,7 @@ class PostgresBackend:
     def relevance(self, model, text: str):
         rank = (
             SearchDocument.objects.filter(content_type=content_type(model), object_id=OuterRef("pk"))
-            .annotate(rank=SearchRank(F("vector"), self.query(text)))
+            .annotate(rank=SearchRank(F("rank_vector"), self.query(text)) + Value(FULL_TEXT_ONLY_RANK))
             .values("rank")[:1]
         )
         return Subquery(rank, output_field=FloatField())

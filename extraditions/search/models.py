@@ -1,7 +1,9 @@
 """The full-text index: one document per searchable record.
 
 A document keeps the record's text in four parts ranked from most to least telling (names,
-title, summary, body) and, on PostgreSQL, their weighted ``tsvector`` (GIN-indexed). On SQLite
+title, summary, body) and, on PostgreSQL, their weighted ``tsvector`` (GIN-indexed) for matching
+beside a small one without the body for ranking: ranking reads the vector of every match, and
+an 8 KB ruling's vector is stored out of line. On SQLite
 the same parts are mirrored into an FTS5 table (see the migration). Documents are derived data,
 rebuilt by ``manage.py rebuild_search_index`` and kept fresh on every write
 (:mod:`extraditions.search.indexing`).
@@ -38,7 +40,10 @@ class SearchDocument(models.Model):
     title = models.TextField(blank=True, help_text="Title, court, docket number: ranked highest.")
     summary = models.TextField(blank=True)
     body = models.TextField(blank=True, help_text="Full text: ranked lowest.")
-    vector = SearchVectorField(null=True, editable=False, help_text="PostgreSQL only.")
+    vector = SearchVectorField(null=True, editable=False, help_text="PostgreSQL only: every part, for matching.")
+    rank_vector = SearchVectorField(
+        null=True, editable=False, help_text="PostgreSQL only: names, title and summary, for ranking."
+    )
 
     objects = SearchDocumentQuerySet.as_manager()
 
