@@ -181,6 +181,12 @@ class Generator:
             self.notices = self.make_notices()
             self.make_figures()
             self.make_citations()
+            if connection.vendor == "postgresql":
+                # Statistics of the rows written so far, which autovacuum cannot see before the
+                # commit: without them the indexer's prefetch queries were planned for empty tables
+                # and took seconds each.
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
             self.report("Building the search index")
             rebuild(lambda kind, done, total: self.report(f"  index {kind}: {done}/{total}") if done % 20_000 == 0 or done == total else None)
         if connection.vendor == "postgresql":
