@@ -1,9 +1,10 @@
 """Settings for the extraditions tracker.
 
 Everything that differs between a laptop and production comes from the environment:
-DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS. With nothing set, the app runs on an SQLite
-file in the project directory (the embedded default) and refuses to start without a secret key
-unless DEBUG is on.
+DATABASE_URL, DATABASE_REPLICA_URLS, REDIS_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS, HTTPS (see
+docs/deployment.md for the full list and a production example). With nothing set, the app runs on
+an SQLite file in the project directory (the embedded default) and refuses to start without a
+secret key unless DEBUG is on.
 """
 
 import os
@@ -65,12 +66,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "extraditions.middleware.ContentSecurityPolicyMiddleware",
+    # Static files straight from the app servers, compressed and cached forever by content hash.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every answer and 304 Not Modified for conditional GETs (If-None-Match, If-Modified-Since).
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # With read replicas, only the public's reads go to them (extraditions/routers.py).
+    "extraditions.routers.PrimaryForStaffMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -127,13 +133,34 @@ TEMPLATES = [
 WSGI_APPLICATION = "extraditions.wsgi.application"
 ASGI_APPLICATION = "extraditions.asgi.application"
 
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
-}
+def database(url: str) -> dict:
+    config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")), conn_health_checks=True)
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # Fail fast when the database is unreachable (a 503, docs/deployment.md), never hang a worker.
+        config["OPTIONS"] = {"connect_timeout": int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3")), **config.get("OPTIONS", {})}
+    return config
+
+
+DATABASES = {"default": database(os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# Read replicas: reads go to one of them, writes and migrations to the primary (extraditions/routers.py).
+for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    DATABASES[f"replica{number}"] = {**database(url), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["extraditions.routers.PrimaryReplicaRouter"] if len(DATABASES) > 1 else []
+
+# The cache shared by every app server when REDIS_URL is set (rate limits, sessions, figures);
+# otherwise one per process. The site keeps serving when Redis is down (extraditions/redis_cache.py).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "extraditions.redis_cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "extraditions",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    # Sessions read from the cache and kept in the database: a Redis restart logs no one out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -155,7 +182,17 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # In production, hashed and compressed copies made by `collectstatic`, served by whitenoise;
+    # in development the files as they are (no collectstatic needed).
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
@@ -242,6 +279,44 @@ SPECTACULAR_SETTINGS = {
         "FigureQualifierEnum": "sources.models.FigureQualifier",
     },
 }
+
+# --- Security (docs/security.md, docs/deployment.md) --------------------------------------------
+
+# HTTPS=1 in production, behind a proxy that terminates TLS and sets X-Forwarded-Proto: plain HTTP
+# is redirected, browsers are told to use HTTPS only (HSTS), cookies never travel in clear.
+HTTPS = env_bool("HTTPS")
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer probes the app servers directly
+    SECURE_HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", default=True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+SECURE_REFERRER_POLICY = "same-origin"  # links out never tell where a reader came from
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# No inline script anywhere, no third-party origin: what an injected <script> or a record's text
+# could run or load is nothing. (extraditions/middleware.py)
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+
+# Request bodies other than files (JSON, forms) up to 2.5 MB; a larger one is refused (400/413).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_BYTES", str(2_621_440)))
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 LOGGING = {
     "version": 1,

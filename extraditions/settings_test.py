@@ -13,3 +13,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Tests call the API far faster than a person would; the rate limit has its own test.
 API_ANONYMOUS_RATE = None
+
+# Static files as they are: the suite runs without `collectstatic` (production's manifest storage
+# has its own test, which collects into a temporary directory).
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+WHITENOISE_AUTOREFRESH = True  # looks files up per request, as in development: no STATIC_ROOT needed
+WHITENOISE_USE_FINDERS = True

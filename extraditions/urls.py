@@ -3,9 +3,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from .health import healthz
+
 urlpatterns = [
     path("", include("cases.urls")),  # the public website
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
     path("api/v1/", include("extraditions.api.urls")),
     # The browsable API's log-in is the staff workspace's: the same second factor and lock-out.
     path(

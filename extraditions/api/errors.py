@@ -8,9 +8,11 @@ Errors raised outside the API's views (an unknown URL, a crash) take the same fo
 
 from __future__ import annotations
 
+import sys
 from http import HTTPStatus
 
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
 from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.views import exception_handler
@@ -50,7 +52,29 @@ def not_found(request, exception=None):
     return defaults.page_not_found(request, exception)
 
 
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 10
+
+
 def server_error(request):
+    # Called while the exception is being handled: a database that cannot be reached is an outage
+    # to wait out (503, retry later), not a bug (500).
+    if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
+        return service_unavailable(request)
     if request.path.startswith(API_PREFIX):
         return problem_response(500, "Something went wrong on our side; it has been logged.")
     return defaults.server_error(request)
+
+
+def service_unavailable(request) -> HttpResponse:
+    detail = "The database is unavailable for a moment; nothing was changed. Try again shortly."
+    if request.path.startswith(API_PREFIX):
+        response = problem_response(503, detail)
+    else:
+        # A page of its own, not a template: rendering one could need what is down.
+        response = HttpResponse(
+            f"<!doctype html><html lang=en><title>Unavailable for a moment</title><h1>Unavailable for a moment</h1><p>{detail}</p>",
+            status=503,
+        )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

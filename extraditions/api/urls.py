@@ -1,13 +1,14 @@
 """Everything under /api/v1/: the resources, the headline figures, the schema and its docs."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from cases.api import views as cases
 from sources.api import views as sources
 from treaties.api import views as treaties
 
 from .countries import CountryViewSet
+from .docs import RedocDocsView, SwaggerDocsView
 from .routers import router
 from .search import SearchView
 from .stats import StatsView
@@ -38,7 +39,7 @@ urlpatterns = [
     path("stats/", StatsView.as_view(), name="stats"),
     path("search/", SearchView.as_view(), name="search"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("docs/", SwaggerDocsView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", RedocDocsView.as_view(url_name="api:schema"), name="redoc"),
     path("", include(router.urls)),
 ]
