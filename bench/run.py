@@ -226,6 +226,8 @@ def main() -> None:
     env = django_env(options.database_url)
     results: dict = {"settings": {k: v for k, v in vars(options).items() if k != "database_url"}}
     results.update(prepare_database(options.database_url, options.scale, options.regenerate, env))
+    say("Collecting the static files, as a deployment does (hashed names, served by whitenoise)")
+    subprocess.run([PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True)
 
     say("Choosing the requests from the data")
     targets = side("targets", env=env)
