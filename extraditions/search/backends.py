@@ -54,6 +54,9 @@ class PostgresBackend:
     def forget(self, document_ids: list[int]) -> None:
         pass  # the rows themselves are the index
 
+    def forget_all(self) -> None:
+        pass
+
     def query(self, text: str) -> SearchQuery:
         return SearchQuery(fold(text), config="simple", search_type="websearch")
 
@@ -84,6 +87,11 @@ class SQLiteBackend:
             with connection.cursor() as cursor:
                 marks = ", ".join(["%s"] * len(document_ids))
                 cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE rowid IN ({marks})", document_ids)
+
+    def forget_all(self) -> None:
+        """Empty the FTS5 table, including rows left by documents deleted without it (a flush)."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {FTS_TABLE}")
 
     def matching(self, model, text: str) -> Q:
         query = fts5_query(text)

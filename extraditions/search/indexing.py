@@ -180,13 +180,17 @@ def _connect(model: type[Model]) -> None:
         m2m_changed.connect(_on_m2m, sender=field.remote_field.through, dispatch_uid=f"{uid}-{field.name}")
 
 
+def clear() -> None:
+    """Empty the index, whatever is in it."""
+    backend().forget_all()
+    SearchDocument.objects.all().delete()
+
+
 def rebuild(progress: Callable[[str, int, int], None] | None = None) -> dict[str, int]:
     """Index every searchable record from scratch, a batch at a time; returns the count per kind."""
     counts = {}
     with transaction.atomic():
-        stale = list(SearchDocument.objects.values_list("pk", flat=True))
-        backend().forget(stale)
-        SearchDocument.objects.all().delete()
+        clear()
         for kind in KINDS.values():
             total, done = kind.model._default_manager.count(), 0
             pks = kind.model._default_manager.order_by("pk").values_list("pk", flat=True)
