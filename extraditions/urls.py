@@ -1,14 +1,28 @@
 """Root URLs."""
 
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemaps
+from django.http import HttpResponse
 from django.urls import include, path
 
 from .health import healthz
+from .sitemaps import SITEMAPS
+
+ROBOTS = "User-agent: *\nDisallow: /admin/\nDisallow: /api-auth/\nSitemap: {sitemap}\n"
+
+
+def robots(request):
+    return HttpResponse(ROBOTS.format(sitemap=request.build_absolute_uri("/sitemap.xml")), content_type="text/plain")
+
 
 urlpatterns = [
     path("", include("cases.urls")),  # the public website
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots, name="robots"),
+    # Not cached: a record restricted a minute ago must leave the sitemap at once.
+    path("sitemap.xml", sitemaps.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"}, name="sitemap"),
+    path("sitemap-<section>.xml", sitemaps.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("api/v1/", include("extraditions.api.urls")),
     # The browsable API's log-in is the staff workspace's: the same second factor and lock-out.
     path(

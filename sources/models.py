@@ -1,6 +1,7 @@
 """Sources, the citations that tie them to records, and the figures they report."""
 
 import hashlib
+from decimal import Decimal
 
 from django.apps import apps
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -254,7 +255,7 @@ class ReportedFigure(PublishableModel):
     @property
     def value_label(self) -> str:
         def fmt(number):
-            return f"{number.normalize():,f}"
+            return f"{Decimal(number).normalize():,f}"  # an int before the record is read back
 
         text = f"{fmt(self.value)}–{fmt(self.value_high)}" if self.value_high is not None else fmt(self.value)
         prefix = {

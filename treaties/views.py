@@ -110,7 +110,7 @@ class CountryView(SitePageMixin, TemplateView):
         for treaty in treaties:
             treaty.status_label = TreatyStatus(treaty.status).label
         cases = list(Case.objects.visible_to(user).filter(host_country=code).order_by("-started_on", "title"))
-        rulings = CourtRuling.objects.visible_to(user).filter(country=code).select_related("case").order_by("-decided_on")
+        rulings = list(CourtRuling.objects.visible_to(user).filter(country=code).select_related("case").order_by("-decided_on"))
         by_outcome = Counter(case.get_outcome_display() for case in cases)
         return {
             **super().get_context_data(**kwargs),
@@ -122,5 +122,6 @@ class CountryView(SitePageMixin, TemplateView):
             "rulings": rulings,
             "detentions": interpol_detentions(user, code),
             "today": today,
-            "api_url": reverse("api:country-detail", args=[code]),
+            # The API summarises countries with treaties, cases or rulings; a page may have none.
+            "api_url": reverse("api:country-detail", args=[code]) if treaties or cases or rulings else None,
         }

@@ -104,3 +104,35 @@ def restricted_person_in_public_case(marker: str, public: dict) -> cases.Person:
     f.DetentionFactory(case=public["case"], person=person, place=f"{marker} prison")
     f.CaseEventFactory(case=public["case"], person=person, description=f"{marker} event")
     return person
+
+
+def build_hidden_world(marker: str) -> dict:
+    """A public world, and everything hidden that touches it (restricted and draft records, a
+    pseudonymous person's real names), each hidden text carrying ``marker``: the public records and
+    the hidden ones."""
+    public = build_world("public")
+    restricted_world = build_world(marker, **RESTRICTED)
+    draft_world = build_world(f"{marker} draft", **DRAFT)
+
+    person = restricted_person_in_public_case(marker, public)
+    f.InterpolNoticeFactory(subject=person, notes=marker)  # public notice, restricted subject: hidden
+
+    draft_ruling = f.CourtRulingFactory(case=public["case"], summary=marker, docket_number=marker, **DRAFT)
+    f.DiplomaticAssuranceFactory(case=public["case"], assessed_by=draft_ruling, giver="Embassy")
+    secret_source = f.SourceFactory(title=f"{marker} source", **RESTRICTED)
+    f.CitationFactory(source=secret_source, record=public["case"], locator=f"{marker} p. 1")
+
+    # A public, pseudonymous person: only the pseudonym may show.
+    pseudonymous = f.PersonFactory(name="Pseudonym A", is_pseudonym=True, name_original=f"{marker}真名")
+    f.AliasFactory(person=pseudonymous, name=f"{marker} real name", kind=cases.AliasKind.LEGAL_NAME)
+    f.CaseParticipantFactory(case=public["case"], person=pseudonymous)
+
+    # A restricted treaty behind a public case's request.
+    secret_treaty = f.TreatyFactory(title=f"{marker} treaty", counterpart="NO", **RESTRICTED)
+    f.ExtraditionRequestFactory(case=public["case"], legal_basis=cases.LegalBasis.TREATY, treaty=secret_treaty)
+
+    candidates = [*restricted_world.values(), *draft_world.values(), person, draft_ruling, secret_source, secret_treaty]
+    # Reference data (affiliations, legal provisions) is public in every world.
+    hidden_records = [r for r in candidates if not type(r).objects.public().filter(pk=r.pk).exists()]
+    assert len(hidden_records) >= 25
+    return {"public": public, "hidden": hidden_records}

@@ -11,42 +11,15 @@ import pytest
 
 from cases import models as cases
 from extraditions.api.urls import router
-from tests import factories as f
-
-from .conftest import DRAFT, RESTRICTED, build_world, restricted_person_in_public_case
+from .conftest import DRAFT, RESTRICTED, build_hidden_world, build_world
 
 MARKER = "Zqxv"  # in no word of any language the seed or factories use
 
 
 @pytest.fixture
 def hidden(db):
-    """A public world, and everything hidden that touches it; returns the hidden records' URLs."""
-    public = build_world("public")
-    restricted_world = build_world(MARKER, **RESTRICTED)
-    draft_world = build_world(f"{MARKER} draft", **DRAFT)
-
-    person = restricted_person_in_public_case(MARKER, public)
-    f.InterpolNoticeFactory(subject=person, notes=MARKER)  # public notice, restricted subject: hidden
-
-    draft_ruling = f.CourtRulingFactory(case=public["case"], summary=MARKER, docket_number=MARKER, **DRAFT)
-    f.DiplomaticAssuranceFactory(case=public["case"], assessed_by=draft_ruling, giver="Embassy")
-    secret_source = f.SourceFactory(title=f"{MARKER} source", **RESTRICTED)
-    f.CitationFactory(source=secret_source, record=public["case"], locator=f"{MARKER} p. 1")
-
-    # A public, pseudonymous person: only the pseudonym may show.
-    pseudonymous = f.PersonFactory(name="Pseudonym A", is_pseudonym=True, name_original=f"{MARKER}真名")
-    f.AliasFactory(person=pseudonymous, name=f"{MARKER} real name", kind=cases.AliasKind.LEGAL_NAME)
-    f.CaseParticipantFactory(case=public["case"], person=pseudonymous)
-
-    # A restricted treaty behind a public case's request.
-    secret_treaty = f.TreatyFactory(title=f"{MARKER} treaty", counterpart="NO", **RESTRICTED)
-    f.ExtraditionRequestFactory(case=public["case"], legal_basis=cases.LegalBasis.TREATY, treaty=secret_treaty)
-
-    candidates = [*restricted_world.values(), *draft_world.values(), person, draft_ruling, secret_source, secret_treaty]
-    # Reference data (affiliations, legal provisions) is public in every world.
-    hidden_records = [r for r in candidates if not type(r).objects.public().filter(pk=r.pk).exists()]
-    assert len(hidden_records) >= 25
-    return {"public": public, "hidden": hidden_records}
+    """A public world, and everything hidden that touches it."""
+    return build_hidden_world(MARKER)
 
 
 def bodies(client, url, **params):
