@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django.contrib.postgres",  # full-text and trigram search on PostgreSQL; inert on SQLite
     "rest_framework",
     "rest_framework.authtoken",
@@ -214,6 +215,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "extraditions.api.errors.problem_exception_handler",
     "URL_FORMAT_OVERRIDE": "format",
+    # Figures are numbers in JSON (12.5), as the schema says, not strings ("12.5000").
+    "COERCE_DECIMAL_TO_STRING": False,
     # Behind N reverse proxies, the client's address for rate limits is read from X-Forwarded-For.
     "NUM_PROXIES": int(os.environ["NUM_PROXIES"]) if os.environ.get("NUM_PROXIES") else None,
 }
@@ -237,9 +240,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Scripts write JSON; the form encodings exist for the browsable API's forms only.
+    "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "extraditions.api.schema.blank_strings_any_of",
+        "extraditions.api.schema.errors_and_anonymous_reads",
     ],
     # Each choice set under its own name: many fields are called "kind" or "status".
     "ENUM_NAME_OVERRIDES": {

@@ -4,10 +4,19 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 
 from cases import models as m
-from extraditions.api.filters import ChoiceFilter, CountryCodeFilter, RecordFilterSet, StableIdFilter, choice, date_range, year
+from extraditions.api.filters import (
+    BooleanFilter,
+    ChoiceFilter,
+    CountryCodeFilter,
+    RecordFilterSet,
+    StableIdFilter,
+    choice,
+    date_range,
+    year,
+)
 
 
-class HasRedNoticeFilter(django_filters.BooleanFilter):
+class HasRedNoticeFilter(BooleanFilter):
     """Whether a Red Notice the user may see is linked (``notice_link`` names the link from a notice)."""
 
     def __init__(self, *args, notice_link: str, **kwargs):
@@ -36,8 +45,8 @@ class PersonFilterSet(RecordFilterSet):
     current_situation = choice(m.Person, "current_situation")
     asylum_status = choice(m.Person, "asylum_status")
     asylum_country = CountryCodeFilter(field_name="asylum_country")
-    is_pseudonym = django_filters.BooleanFilter()
-    is_unnamed = django_filters.BooleanFilter()
+    is_pseudonym = BooleanFilter()
+    is_unnamed = BooleanFilter()
     case = StableIdFilter(field_name="cases__slug")
     host_country = CountryCodeFilter(field_name="cases__host_country", help_text="Country where a case took place.")
     case_kind = choice(m.Person, "cases__kind")
@@ -98,8 +107,8 @@ class CaseChildFilterSet(RecordFilterSet):
 
 class DetentionFilterSet(CaseChildFilterSet):
     person = StableIdFilter(field_name="person__slug")
-    ongoing = django_filters.BooleanFilter(field_name="ended_on", lookup_expr="isnull", help_text="true: still detained.")
-    interpol_related = django_filters.BooleanFilter(
+    ongoing = BooleanFilter(field_name="ended_on", lookup_expr="isnull", help_text="true: still detained.")
+    interpol_related = BooleanFilter(
         method="filter_interpol_related", help_text="true: in a case with an INTERPOL notice or an INTERPOL detention."
     )
     started_after, started_before = date_range("started_on")
@@ -142,7 +151,7 @@ class InterpolNoticeFilterSet(RecordFilterSet):
     status = choice(m.InterpolNotice, "status")
     cancellation_reason = choice(m.InterpolNotice, "cancellation_reason")
     requesting_bureau = choice(m.InterpolNotice, "requesting_bureau")
-    is_public = django_filters.BooleanFilter(help_text="Published by INTERPOL.")
+    is_public = BooleanFilter(help_text="Published by INTERPOL.")
     subject = StableIdFilter(field_name="subject__slug")
     case = StableIdFilter(field_name="cases__slug")
     host_country = CountryCodeFilter(field_name="cases__host_country", help_text="Host country of a linked case.")
@@ -190,12 +199,12 @@ class CourtRulingFilterSet(RecordFilterSet):
 
 class DiplomaticAssuranceFilterSet(CaseChildFilterSet):
     compliance = choice(m.DiplomaticAssurance, "compliance")
-    accepted_by_host = django_filters.BooleanFilter()
-    promises_no_death_penalty = django_filters.BooleanFilter()
-    promises_no_torture = django_filters.BooleanFilter()
-    promises_fair_trial = django_filters.BooleanFilter()
-    promises_consular_access = django_filters.BooleanFilter()
-    promises_monitoring = django_filters.BooleanFilter()
+    accepted_by_host = BooleanFilter()
+    promises_no_death_penalty = BooleanFilter()
+    promises_no_torture = BooleanFilter()
+    promises_fair_trial = BooleanFilter()
+    promises_consular_access = BooleanFilter()
+    promises_monitoring = BooleanFilter()
     assessed_by = StableIdFilter(field_name="assessed_by__slug", help_text="The ruling that assessed the assurance.")
     given_after, given_before = date_range("given_on")
 

@@ -19,6 +19,8 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import ExtractYear
 from django_countries import countries
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.widgets import BooleanWidget
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
 
@@ -83,9 +85,52 @@ def date_range(field_name: str) -> tuple[PartialDateBoundFilter, PartialDateBoun
     )
 
 
-def year(field_name: str) -> django_filters.NumberFilter:
+TRUE_VALUES, FALSE_VALUES = {"true", "True", "1"}, {"false", "False", "0"}
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """true or false; empty is no filter; anything else is an error, not silently no filter."""
+
+    def to_python(self, value):
+        if value in (None, "") or value in TRUE_VALUES | FALSE_VALUES or isinstance(value, bool):
+            return super().to_python(value)
+        raise forms.ValidationError("Give true or false.", code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanWidget(BooleanWidget):
+    """Hands a value it does not know to the field, which refuses it (django-filter's own widget
+    turns it into "no filter", so ``ongoing=yes`` silently listed everything)."""
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        raw = data.get(name)
+        return raw if value is None and raw not in (None, "") else value
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, widget=StrictBooleanWidget, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 9999})
+class YearFilter(django_filters.NumberFilter):
+    """A whole year from 1 to 9999, the years a date can hold: ``decided_year=0`` or ``2021.5`` is a
+    400, not a database error."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=9999, **kwargs)
+
+
+def year(field_name: str) -> YearFilter:
     """Records dated in a year, to go with a ``Facet.year`` of the same name (``decided_year=2021``)."""
-    return django_filters.NumberFilter(field_name=field_name, lookup_expr="year", help_text="In this year.")
+    return YearFilter(field_name=field_name, lookup_expr="year", help_text="In this year.")
 
 
 def choices_of(model, path: str):

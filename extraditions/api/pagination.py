@@ -105,7 +105,7 @@ class KeysetPagination(BasePagination):
         cursor_values, forward = self.decode_cursor(request, len(terms))
 
         # Counting is one query over the filtered set; a script walking a huge table can skip it.
-        self.count = queryset.count() if request.query_params.get(self.count_query_param) != "false" else None
+        self.count = queryset.count() if self.wants_count(request) else None
 
         rows = rows_after(queryset, terms, cursor_values, forward, self.page_size + 1)
         has_more = len(rows) > self.page_size
@@ -122,6 +122,12 @@ class KeysetPagination(BasePagination):
         self.next_url = cursor_at(rows[-1], True) if rows and more_after else None
         self.previous_url = cursor_at(rows[0], False) if rows and more_before else None
         return rows
+
+    def wants_count(self, request) -> bool:
+        raw = request.query_params.get(self.count_query_param, "")
+        if raw not in ("", "true", "false"):
+            raise ValidationError({self.count_query_param: ["Give true or false."]})
+        return raw != "false"
 
     def get_page_size(self, request) -> int:
         raw = request.query_params.get(self.page_size_query_param)

@@ -59,3 +59,59 @@ def blank_strings_any_of(result, generator, request, public):
 
     walk(result)
     return result
+
+
+PROBLEM = {
+    "type": "object",
+    "description": "An error, as RFC 9457 problem details.",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {"type": "object", "description": "Messages per field or query parameter (400).",
+                   "additionalProperties": True},
+        "retry_after": {"type": "integer", "description": "Seconds to wait (429)."},
+    },
+    "required": ["type", "title", "status", "detail"],
+}
+ERRORS = {
+    "400": "Invalid query parameters or body; `errors` says which and why.",
+    "401": "Credentials are missing or invalid.",
+    "403": "The account may not do this.",
+    "404": "There is no such record, or it is not public.",
+    "405": "This method is not allowed here.",
+    "409": "The write conflicts with other records.",
+    "412": "The record changed since it was read (If-Match).",
+    "413": "The request body is too large.",
+    "429": "Too many requests; `retry_after` says when to try again.",
+    "503": "The database is unavailable for a moment; retry after `Retry-After` seconds.",
+}
+SAFE_METHODS = {"get", "head", "options"}
+
+
+def errors_and_anonymous_reads(result, generator, request, public):
+    """Every error the API can answer, in problem details, on every operation; and reads open to
+    anonymous clients (``{}`` among the security requirements), as they are."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if method not in {"get", "head", "options", "post", "put", "patch", "delete"}:
+                continue
+            safe = method in SAFE_METHODS
+            codes = {"400", "404", "405", "413", "429", "503"} if not safe else {"400", "404", "429", "503"}
+            codes |= {"401", "403"} if not safe or any(s for s in operation.get("security", []) if s) else set()
+            codes |= {"409", "412"} if method in {"put", "patch", "delete"} else set()
+            codes |= {"409"} if method == "post" else set()
+            for code in sorted(codes):
+                operation["responses"].setdefault(code, {
+                    "description": ERRORS[code],
+                    "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+                })
+            if safe and {} not in operation.setdefault("security", []):
+                operation["security"].append({})
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "query" and not parameter.get("required"):
+                    # An empty filter is no filter, as when a form sends a field left blank.
+                    parameter["allowEmptyValue"] = True
+    return result

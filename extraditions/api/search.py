@@ -44,8 +44,10 @@ class SearchView(ApiViewMixin, APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("q", str, required=True, description='Words, "phrases", -excluded, or.'),
-            OpenApiParameter("limit", int, description=f"Matches per kind, 1 to {MAX_LIMIT} (default 5)."),
+            OpenApiParameter("q", {"type": "string", "minLength": 1, "maxLength": 500}, required=True,
+                             description='Words, "phrases", -excluded, or.'),
+            OpenApiParameter("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+                             description=f"Matches per kind, 1 to {MAX_LIMIT} (default 5)."),
         ],
         responses=inline_serializer(
             "SearchResults",
@@ -66,7 +68,7 @@ class SearchView(ApiViewMixin, APIView):
         if not query or len(query) > 500:
             raise ValidationError({"q": ["Give a search of 1 to 500 characters."]})
         try:
-            limit = int(request.query_params.get("limit", 5))
+            limit = int(request.query_params.get("limit") or 5)
         except ValueError:
             limit = 0
         if not 1 <= limit <= MAX_LIMIT:

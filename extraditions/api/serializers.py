@@ -17,6 +17,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.urls import get_script_prefix, reverse
+from django_countries import serializer_fields
 from django_countries.serializers import CountryFieldMixin
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
@@ -192,6 +193,36 @@ class SummarySerializer(CountryFieldMixin, serializers.ModelSerializer):
         return str(obj)
 
 
+class StrictString:
+    """Text fields take JSON strings only: DRF would quietly store ``"notes": 0`` as "0"."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictCharField(StrictString, serializers.CharField):
+    pass
+
+
+class StrictSlugField(StrictString, serializers.SlugField):
+    pass
+
+
+class StrictURLField(StrictString, serializers.URLField):
+    pass
+
+
+class StrictCountryField(serializer_fields.CountryField):
+    """A country as its ISO code (a string), as the schema says: not ``{}`` or ``{"code": …}``."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid_choice", input=data)
+        return super().to_internal_value(data)
+
+
 class RecordSerializer(CountryFieldMixin, serializers.ModelSerializer):
     """The full view of a record, and the way to write one.
 
@@ -204,6 +235,13 @@ class RecordSerializer(CountryFieldMixin, serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="This record's URL in the API.")
 
     staff_only_fields = ("publication_status", "visibility", "visibility_decided")
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.CharField: StrictCharField,
+        models.TextField: StrictCharField,
+        models.SlugField: StrictSlugField,
+        models.URLField: StrictURLField,
+    }
 
     def get_id(self, obj) -> str:
         return stable_id(obj)
@@ -221,6 +259,10 @@ class RecordSerializer(CountryFieldMixin, serializers.ModelSerializer):
         field_class, kwargs = super().build_standard_field(field_name, model_field)
         if getattr(model_field, "multiple", False) and model_field.blank:
             kwargs.setdefault("required", False)  # django-countries drops it for multiple countries
+        if field_class is serializer_fields.CountryField:
+            field_class = StrictCountryField
+        elif isinstance(kwargs.get("child"), serializer_fields.CountryField):  # several countries
+            kwargs["child"] = StrictCountryField(**kwargs["child"]._kwargs)
         return field_class, kwargs
 
     def get_fields(self):

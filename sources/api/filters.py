@@ -3,7 +3,7 @@
 import django_filters
 from django.db.models import Q
 
-from extraditions.api.filters import CountryCodeFilter, RecordFilterSet, StableIdFilter, choice, date_range, year
+from extraditions.api.filters import CountryCodeFilter, RecordFilterSet, StableIdFilter, YearFilter, choice, date_range, year
 from sources.models import Citation, ReportedFigure, Source
 
 from .serializers import citable_models
@@ -43,7 +43,7 @@ class ReportedFigureFilterSet(RecordFilterSet):
     scope_country = CountryCodeFilter(field_name="scope_country")
     qualifier = choice(ReportedFigure, "qualifier")
     unit = choice(ReportedFigure, "unit")
-    year = django_filters.NumberFilter(method="filter_year", help_text="Figures whose period includes this year.")
+    year = YearFilter(method="filter_year", help_text="Figures whose period includes this year.")
     source = StableIdFilter(field_name="citations__source__slug", help_text="Figures reported by a source.")
     as_of_after, as_of_before = date_range("as_of")
 

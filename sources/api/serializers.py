@@ -12,6 +12,8 @@ from extraditions.api.serializers import (
     RECORD_FIELDS,
     PartialDateField,
     RecordSerializer,
+    StrictCharField,
+    StrictURLField,
     SearchMatchMixin,
     SummaryField,
     SummarySerializer,
@@ -48,7 +50,7 @@ class CitedRecordMixin(serializers.Serializer):
 
 
 class SourceSerializer(SearchMatchMixin, RecordSerializer):
-    document_url = serializers.URLField(source="url", max_length=1000, required=False, allow_blank=True)
+    document_url = StrictURLField(source="url", max_length=1000, required=False, allow_blank=True)
 
     class Meta:
         model = Source
@@ -93,7 +95,7 @@ class CitationSerializer(RecordSerializer):
     record_type = serializers.ChoiceField(
         choices=[], write_only=True, help_text="The kind of record cited for, e.g. case or courtruling."
     )
-    record_id = serializers.CharField(write_only=True, help_text="The stable id of the record cited for.")
+    record_id = StrictCharField(write_only=True, help_text="The stable id of the record cited for.")
 
     class Meta:
         model = Citation
