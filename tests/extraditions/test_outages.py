@@ -36,7 +36,9 @@ def answers(paths: list[str], **environment) -> dict:
 
 
 def test_without_the_database_the_api_answers_503_problem_details_at_once():
-    found = answers(["/api/v1/cases/", "/api/v1/stats/", "/api/v1/persons/?q=wang"], DATABASE_URL=DATABASE_DOWN)
+    found = answers(
+        ["/api/v1/cases/", "/api/v1/cases/?format=csv", "/api/v1/stats/", "/api/v1/persons/?q=wang"], DATABASE_URL=DATABASE_DOWN
+    )
     for path, answer in found.items():
         assert answer["status"] == 503, path
         assert answer["type"] == "application/problem+json"
