@@ -5,6 +5,7 @@ benchmark database (DATABASE_URL); each prints one JSON document for bench/run.p
   match rows, realistic searches, a cursor deep into the case list).
 - ``queries URL…``: for each URL, the SQL the app runs to answer it (count and statements).
 - ``session``: a researcher's session cookie, for the admin's case list.
+- ``token``: a researcher's API token, for the load run's writes (bench/load.py).
 - ``import``: imports 10,000 persons from a CSV through the admin's import path, timed, rolled back.
 - ``export-sqlite PATH``: the public cases, persons and rulings as a SQLite file for Datasette.
 """
@@ -98,6 +99,17 @@ def session() -> dict:
     return {"sessionid": client.cookies["sessionid"].value}
 
 
+def token() -> dict:
+    from django.contrib.auth.models import Group, User
+    from rest_framework.authtoken.models import Token
+
+    from extraditions.roles import RESEARCHER
+
+    user, _ = User.objects.get_or_create(username="load-researcher", defaults={"is_staff": True})
+    user.groups.add(Group.objects.get(name=RESEARCHER))
+    return {"token": Token.objects.get_or_create(user=user)[0].key}
+
+
 def import_rows(rows: int = 10_000) -> dict:
     """The admin's import path (django-import-export, all or nothing), timed, then rolled back."""
     import tablib
@@ -165,6 +177,8 @@ if __name__ == "__main__":
         out = queries(rest, cookie)
     elif step == "session":
         out = session()
+    elif step == "token":
+        out = token()
     elif step == "import":
         out = import_rows()
     elif step == "export-sqlite":
