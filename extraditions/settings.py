@@ -320,7 +320,9 @@ CONTENT_SECURITY_POLICY = {
     "frame-ancestors": ["'none'"],
 }
 
-# Request bodies other than files (JSON, forms) up to 2.5 MB; a larger one is refused (400/413).
+# Request bodies other than files (JSON, forms) up to 2.5 MB; a larger one is refused with a 413.
+# Attached source documents up to SOURCE_FILE_MAX_MB (the proxy's limit must be a little higher).
+SOURCE_FILE_MAX_MB = int(os.environ.get("SOURCE_FILE_MAX_MB", "25"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_BYTES", str(2_621_440)))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 

@@ -32,5 +32,6 @@ urlpatterns = [
 ]
 
 # Under /api/ these answer in the API's error format; elsewhere, as web pages.
+handler400 = "extraditions.api.errors.bad_request"
 handler404 = "extraditions.api.errors.not_found"
 handler500 = "extraditions.api.errors.server_error"

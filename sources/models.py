@@ -4,6 +4,8 @@ import hashlib
 from decimal import Decimal
 
 from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -39,6 +41,13 @@ class SourceKind(models.TextChoices):
     OTHER = "other", "Other"
 
 
+def not_too_large(file) -> None:
+    """Source documents are reports and judgments: anything past the limit is refused, not stored."""
+    limit = settings.SOURCE_FILE_MAX_MB
+    if file and file.size > limit * 1024 * 1024:
+        raise ValidationError(f"The file is {file.size / 1024 / 1024:.1f} MB; the limit is {limit} MB.", code="too_large")
+
+
 class Source(PublishableModel):
     """A document that facts in the tracker come from."""
 
@@ -51,7 +60,10 @@ class Source(PublishableModel):
     url = models.URLField("URL", max_length=1000, blank=True)
     archived_url = models.URLField("archived URL", max_length=1000, blank=True)
     language = models.CharField(max_length=8, blank=True, help_text="ISO 639-1 code, e.g. en, sv, zh.")
-    file = models.FileField(upload_to="sources/%Y/", blank=True)
+    file = models.FileField(
+        upload_to="sources/%Y/", blank=True, validators=[not_too_large],
+        help_text="The document itself (a PDF, a judgment), up to SOURCE_FILE_MAX_MB megabytes.",
+    )
     sha256 = models.CharField(
         "SHA-256", max_length=64, blank=True, editable=False, help_text="Computed from the attached file."
     )

@@ -11,6 +11,8 @@ from __future__ import annotations
 import sys
 from http import HTTPStatus
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.views import defaults
@@ -44,6 +46,23 @@ def problem_exception_handler(exc, context):
 
 def problem_response(status: int, detail: str) -> JsonResponse:
     return JsonResponse(problem(status, detail), status=status, content_type="application/problem+json")
+
+
+def bad_request(request, exception=None):
+    """Refused before any view ran: a body over the size limit (413), too many parameters, a
+    forbidden host (400)."""
+    if isinstance(exception, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        status, detail = 413, f"The request body is larger than {limit} MB."
+    elif isinstance(exception, TooManyFieldsSent):
+        status, detail = 400, f"More than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} parameters."
+    else:
+        status, detail = 400, "The request could not be understood."
+    if request.path.startswith(API_PREFIX):
+        return problem_response(status, detail)
+    if status == 413:
+        return HttpResponse(f"<!doctype html><html lang=en><title>Too large</title><h1>Too large</h1><p>{detail}</p>", status=413)
+    return defaults.bad_request(request, exception)
 
 
 def not_found(request, exception=None):

@@ -140,7 +140,7 @@ def is_searchable(text: str) -> bool:
 
 def ranked(queryset, query: str):
     """The records of ``queryset`` that match ``query``, each annotated with its ``relevance``."""
-    if not is_searchable(query):
-        return queryset.none()
+    if not is_searchable(query):  # only excluded words, or nothing: no match, still orderable by relevance
+        return queryset.none().annotate(relevance=Value(0.0, output_field=FloatField()))
     engine, model = backend(), queryset.model
     return queryset.filter(engine.matching(model, query)).annotate(relevance=engine.relevance(model, query))
