@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -385,15 +385,3 @@ class NoticeDetailView(RecordPageView):
         return queryset.select_related("subject").prefetch_related(
             Prefetch("cases", queryset=m.Case.objects.visible_to(user).order_by("-started_on")), listed_citations(user)
         )
-
-
-def interpol_detentions(user, country: str):
-    """Detentions in a country in cases with an INTERPOL notice, or on a notice without a request."""
-    notices = m.InterpolNotice.objects.visible_to(user).filter(cases=OuterRef("case"))
-    return (
-        m.Detention.objects.visible_to(user)
-        .filter(case__host_country=country)
-        .filter(Exists(notices) | Q(case__kind=m.CaseKind.INTERPOL_DETENTION))
-        .select_related("case", "person")
-        .order_by("-started_on")
-    )

@@ -13,8 +13,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 from django_countries import countries
 
-from cases.models import Case, CourtRuling
-from cases.views import interpol_detentions
+from cases.models import Case, CourtRuling, Detention
 from extraditions.pages import RecordPageView, SitePageMixin
 from sources.models import listed_citations
 
@@ -112,6 +111,10 @@ class CountryView(SitePageMixin, TemplateView):
         cases = list(Case.objects.visible_to(user).filter(host_country=code).order_by("-started_on", "title"))
         rulings = list(CourtRuling.objects.visible_to(user).filter(country=code).select_related("case").order_by("-decided_on"))
         by_outcome = Counter(case.get_outcome_display() for case in cases)
+        detentions = (
+            Detention.objects.visible_to(user).filter(case__host_country=code).on_interpol_notices(user)
+            .select_related("case", "person").order_by("-started_on")
+        )
         return {
             **super().get_context_data(**kwargs),
             "code": code,
@@ -120,7 +123,7 @@ class CountryView(SitePageMixin, TemplateView):
             "cases": cases,
             "by_outcome": sorted(by_outcome.items(), key=lambda item: -item[1]),
             "rulings": rulings,
-            "detentions": interpol_detentions(user, code),
+            "detentions": detentions,
             "today": today,
             # The API summarises countries with treaties, cases or rulings; a page may have none.
             "api_url": reverse("api:country-detail", args=[code]) if treaties or cases or rulings else None,

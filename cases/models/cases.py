@@ -1,13 +1,13 @@
 """Cases: attempts to bring a person or a group back to China, and what happens inside them."""
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
 
 from extraditions.choices import ChineseParty
-from extraditions.models import BaseModel, CitableModel, PublishableModel
+from extraditions.models import BaseModel, CitableModel, PublishableModel, VisibilityQuerySet
 from extraditions.partial_dates import (
     PartialDateProperty,
     date_order_constraint,
@@ -140,6 +140,16 @@ class CaseParticipant(BaseModel):
         return f"{self.person} ({self.get_role_display()})"
 
 
+class DetentionQuerySet(VisibilityQuerySet):
+    def on_interpol_notices(self, user):
+        """Detentions in cases with an INTERPOL notice ``user`` may see, and INTERPOL detentions
+        (a person held on a notice, with or without an extradition request)."""
+        from .interpol import InterpolNotice
+
+        notices = InterpolNotice.objects.visible_to(user).filter(cases=OuterRef("case"))
+        return self.filter(Exists(notices) | Q(case__kind=CaseKind.INTERPOL_DETENTION))
+
+
 class Detention(CitableModel):
     """A period in custody in a case. Open while ``ended_on`` is empty."""
 
@@ -157,6 +167,8 @@ class Detention(CitableModel):
     ended = PartialDateProperty("ended_on")
 
     visibility_paths = ("case", "?person")
+
+    objects = DetentionQuerySet.as_manager()
 
     class Meta:
         ordering = ["case", "started_on"]
