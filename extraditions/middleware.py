@@ -1,8 +1,9 @@
-"""Response headers every page and API answer carries."""
+"""What every request and answer goes through: security headers, and refusing NUL characters."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 
 
 def policy_header(policy: dict[str, list[str]]) -> str:
@@ -29,3 +30,21 @@ class ContentSecurityPolicyMiddleware:
             header = policy_header({**settings.CONTENT_SECURITY_POLICY, **overrides}) if overrides else self.header
             response["Content-Security-Policy"] = header
         return response
+
+
+class RefuseNullCharactersMiddleware:
+    """A NUL character in the query string is a 400: no text in the tracker contains one, and
+    PostgreSQL refuses it in any string, so it could only end in a database error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
+            from .api.errors import API_PREFIX, problem_response
+
+            detail = "The query string contains a NUL character."
+            if request.path.startswith(API_PREFIX):
+                return problem_response(400, detail)
+            return HttpResponseBadRequest(detail, content_type="text/plain")
+        return self.get_response(request)

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "extraditions.middleware.ContentSecurityPolicyMiddleware",
+    "extraditions.middleware.RefuseNullCharactersMiddleware",
     # Static files straight from the app servers, compressed and cached forever by content hash.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every answer and 304 Not Modified for conditional GETs (If-None-Match, If-Modified-Since).

@@ -8,6 +8,7 @@ partial-date ranges (``decided_after=2019``), choices that accept several values
 
 from __future__ import annotations
 
+import datetime
 import shlex
 import uuid
 from collections.abc import Callable
@@ -264,15 +265,28 @@ class StableIdFilter(VisibleRelationMixin, django_filters.Filter):
             raise ValidationError({name: [f"No {noun} with id {item!r}." for item in missing]})
 
 
+class SinceFilter(django_filters.IsoDateTimeFilter):
+    """A moment, compared in UTC: ISO 8601 allows offsets up to ±23:59, PostgreSQL only ±15:59."""
+
+    def filter(self, qs, value):
+        if value is not None:
+            try:
+                value = value.astimezone(datetime.UTC)
+            except OverflowError:  # year 1 or 9999 pushed past the calendar by its offset
+                name = next(name for name, candidate in self.parent.filters.items() if candidate is self)
+                raise ValidationError({name: ["Give a time between the years 1 and 9999."]}) from None
+        return super().filter(qs, value)
+
+
 class RecordFilterSet(django_filters.FilterSet):
     """Filters every resource has."""
 
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = SinceFilter(
         field_name="updated_at",
         lookup_expr="gte",
         help_text="Records changed at or after this time (ISO 8601), for incremental sync.",
     )
-    created_since = django_filters.IsoDateTimeFilter(
+    created_since = SinceFilter(
         field_name="created_at", lookup_expr="gte", help_text="Records created at or after this time (ISO 8601)."
     )
 

@@ -70,7 +70,7 @@ def test_an_oversized_source_document_is_refused_with_a_message(admin_client, se
     [
         "page_size=1000000000", "page_size=-1", "page_size=abc", "cursor=%27%3B%20DROP%20TABLE", "q=" + "a" * 20_000,
         "host_country=SE%27%20OR%201%3D1--", "started_after=2021-13-45", "no_such_filter=1", "ordering=password",
-        "&".join(f"p{n}=1" for n in range(3000)),
+        "&".join(f"p{n}=1" for n in range(3000)), "q=a%00b", "kind%00=x",
     ],
 )
 def test_absurd_query_strings_are_a_400(anonymous, query):
@@ -145,3 +145,20 @@ def test_csv_exports_neutralise_spreadsheet_formulas(anonymous, formula):
 
     rows = list(csv.DictReader(io.StringIO(body)))
     assert rows[0]["title"] == "'" + formula
+
+
+@pytest.mark.parametrize(
+    "moment, status",
+    [
+        ("2023-01-13T17:38:52+17:04", 200),  # valid ISO 8601, past PostgreSQL's ±15:59: compared in UTC
+        ("9999-12-31T23:00:00-05:00", 400),  # past the year 9999 in UTC
+        ("0001-01-01T00:00:00+05:00", 400),  # before the year 1 in UTC
+    ],
+)
+def test_times_with_any_offset_are_compared_in_utc(anonymous, moment, status):
+    f.CaseFactory()
+    assert anonymous.get("/api/v1/cases/", {"updated_since": moment}).status_code == status
+
+
+def test_a_nul_character_in_a_page_s_query_is_a_400(client):
+    assert client.get("/cases/?q=a%00b").status_code == 400

@@ -11,7 +11,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.test import override_settings
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
@@ -33,6 +35,18 @@ with override_settings(ALLOWED_HOSTS=["localhost"]):
 @pytest.fixture(autouse=True)
 def localhost(settings):
     settings.ALLOWED_HOSTS = ["testserver", "localhost"]  # schemathesis calls the app as localhost
+
+
+@pytest.fixture(autouse=True)
+def keep_the_tests_connection():
+    """As Django's test client does: the end of a request must not close the database connection
+    that holds the test's transaction (the WSGI handler would, through close_old_connections)."""
+    signals = (request_started, request_finished)
+    for signal in signals:
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in signals:
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture
