@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+
+from .api.errors import error_answer
 
 
 def policy_header(policy: dict[str, list[str]]) -> str:
@@ -41,10 +42,5 @@ class RefuseNullCharactersMiddleware:
 
     def __call__(self, request):
         if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
-            from .api.errors import API_PREFIX, problem_response
-
-            detail = "The query string contains a NUL character."
-            if request.path.startswith(API_PREFIX):
-                return problem_response(400, detail)
-            return HttpResponseBadRequest(detail, content_type="text/plain")
+            return error_answer(request, 400, "The query string contains a NUL character.")
         return self.get_response(request)

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.utils.html import escape
 from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.views import exception_handler
@@ -52,16 +53,12 @@ def bad_request(request, exception=None):
     """Refused before any view ran: a body over the size limit (413), too many parameters, a
     forbidden host (400)."""
     if isinstance(exception, RequestDataTooBig):
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
-        status, detail = 413, f"The request body is larger than {limit} MB."
-    elif isinstance(exception, TooManyFieldsSent):
-        status, detail = 400, f"More than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} parameters."
-    else:
-        status, detail = 400, "The request could not be understood."
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / (1024 * 1024)
+        return error_answer(request, 413, f"The request body is larger than {limit:g} MB.")
+    if isinstance(exception, TooManyFieldsSent):
+        return error_answer(request, 400, f"More than {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} parameters.")
     if request.path.startswith(API_PREFIX):
-        return problem_response(status, detail)
-    if status == 413:
-        return HttpResponse(f"<!doctype html><html lang=en><title>Too large</title><h1>Too large</h1><p>{detail}</p>", status=413)
+        return problem_response(400, "The request could not be understood.")
     return defaults.bad_request(request, exception)
 
 
@@ -86,14 +83,16 @@ def server_error(request):
 
 
 def service_unavailable(request) -> HttpResponse:
-    detail = "The database is unavailable for a moment; nothing was changed. Try again shortly."
-    if request.path.startswith(API_PREFIX):
-        response = problem_response(503, detail)
-    else:
-        # A page of its own, not a template: rendering one could need what is down.
-        response = HttpResponse(
-            f"<!doctype html><html lang=en><title>Unavailable for a moment</title><h1>Unavailable for a moment</h1><p>{detail}</p>",
-            status=503,
-        )
+    response = error_answer(request, 503, "The database is unavailable for a moment; nothing was changed. Try again shortly.")
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
+
+
+def error_answer(request, status: int, detail: str) -> HttpResponse:
+    """An error in the API's format under /api/, else as a bare page: no template, since rendering
+    one may need what failed (the database, the request itself)."""
+    if request.path.startswith(API_PREFIX):
+        return problem_response(status, detail)
+    title = HTTPStatus(status).phrase
+    return HttpResponse(f"<!doctype html><html lang=en><title>{title}</title><h1>{title}</h1><p>{escape(detail)}</p>",
+                        status=status)

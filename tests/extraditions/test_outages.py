@@ -50,7 +50,7 @@ def test_without_the_database_the_api_answers_503_problem_details_at_once():
 def test_without_the_database_pages_answer_503_and_health_says_so():
     found = answers(["/", "/cases/", "/healthz"], DATABASE_URL=DATABASE_DOWN)
     assert found["/"]["status"] == found["/cases/"]["status"] == 503
-    assert "Unavailable for a moment" in found["/cases/"]["body"]
+    assert "The database is unavailable for a moment" in found["/cases/"]["body"]
     assert "Traceback" not in found["/"]["body"]
     assert found["/healthz"]["status"] == 503
     assert '"default": "unavailable"' in found["/healthz"]["body"]
