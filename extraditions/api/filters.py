@@ -86,24 +86,19 @@ def date_range(field_name: str) -> tuple[PartialDateBoundFilter, PartialDateBoun
     )
 
 
-TRUE_VALUES, FALSE_VALUES = {"true", "True", "1"}, {"false", "False", "0"}
-
-
 class StrictBooleanField(forms.NullBooleanField):
-    """true or false; empty is no filter; anything else is an error, not silently no filter."""
+    """What the widget read as true or false; empty is no filter; anything else is an error."""
 
     def to_python(self, value):
-        if value in (None, "") or value in TRUE_VALUES | FALSE_VALUES or isinstance(value, bool):
+        if value in (None, "") or isinstance(value, bool):
             return super().to_python(value)
         raise forms.ValidationError("Give true or false.", code="invalid")
 
-    def validate(self, value):
-        pass
-
 
 class StrictBooleanWidget(BooleanWidget):
-    """Hands a value it does not know to the field, which refuses it (django-filter's own widget
-    turns it into "no filter", so ``ongoing=yes`` silently listed everything)."""
+    """Reads true/false (and 1/0) as django-filter's widget does, but hands a value it does not
+    know to the field, which refuses it (django-filter's turns it into "no filter", so
+    ``ongoing=yes`` silently listed everything)."""
 
     def value_from_datadict(self, data, files, name):
         value = super().value_from_datadict(data, files, name)
@@ -235,6 +230,11 @@ class StableIdsFormField(forms.CharField):
         return ids
 
 
+def parameter_name(filter_) -> str:
+    """The query parameter a filter answers to (django-filter keeps it only as its set's key)."""
+    return next(name for name, candidate in filter_.parent.filters.items() if candidate is filter_)
+
+
 class StableIdFilter(VisibleRelationMixin, django_filters.Filter):
     """A related record by its stable id (``case__slug``, ``subject__uid``); several comma-separated ids match any."""
 
@@ -260,9 +260,8 @@ class StableIdFilter(VisibleRelationMixin, django_filters.Filter):
         found = {str(v) for v in visible.filter(**{f"{self.target_field}__in": ids}).values_list(self.target_field, flat=True)}
         missing = [item for item in ids if item not in found]
         if missing:
-            name = next(name for name, candidate in self.parent.filters.items() if candidate is self)
             noun = target._meta.verbose_name
-            raise ValidationError({name: [f"No {noun} with id {item!r}." for item in missing]})
+            raise ValidationError({parameter_name(self): [f"No {noun} with id {item!r}." for item in missing]})
 
 
 class SinceFilter(django_filters.IsoDateTimeFilter):
@@ -273,8 +272,7 @@ class SinceFilter(django_filters.IsoDateTimeFilter):
             try:
                 value = value.astimezone(datetime.UTC)
             except OverflowError:  # year 1 or 9999 pushed past the calendar by its offset
-                name = next(name for name, candidate in self.parent.filters.items() if candidate is self)
-                raise ValidationError({name: ["Give a time between the years 1 and 9999."]}) from None
+                raise ValidationError({parameter_name(self): ["Give a time between the years 1 and 9999."]}) from None
         return super().filter(qs, value)
 
 
