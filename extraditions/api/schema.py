@@ -99,10 +99,11 @@ def errors_and_anonymous_reads(result, generator, request, public):
             if method not in {"get", "head", "options", "post", "put", "patch", "delete"}:
                 continue
             safe = method in SAFE_METHODS
-            codes = {"400", "404", "405", "413", "429", "503"} if not safe else {"400", "404", "429", "503"}
-            codes |= {"401", "403"} if not safe or any(s for s in operation.get("security", []) if s) else set()
-            codes |= {"409", "412"} if method in {"put", "patch", "delete"} else set()
-            codes |= {"409"} if method == "post" else set()
+            codes = {"400", "401", "403", "404", "429", "503"}  # 401: a token that is wrong, on any operation
+            if not safe:
+                codes |= {"405", "409", "413"}
+            if method in {"put", "patch", "delete"}:
+                codes.add("412")
             for code in sorted(codes):
                 operation["responses"].setdefault(code, {
                     "description": ERRORS[code],
