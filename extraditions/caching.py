@@ -2,8 +2,10 @@
 
 The cache key carries a *data version*: a value replaced whenever a record of the tracker's apps
 is saved or deleted (signals, connected in :mod:`extraditions.apps`), and by the bulk writers
-that bypass signals (the synthetic generator, the seed loader). A change therefore makes every
-cached figure stale at once, without listing which figures it touches.
+that bypass signals (the synthetic generator, the dataset import). A change therefore makes every
+cached figure stale at once, without listing which figures it touches. The version is replaced
+once the change is committed, once per transaction: replaced before, a request in between would
+cache figures of the old records under the new version.
 
 Only what the public sees is cached: staff see unpublished records, which differ by user and
 must always be current. With several app servers the cache must be shared (``REDIS_URL``,
@@ -19,6 +21,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from .models import can_see_unpublished
 
@@ -43,10 +46,13 @@ def new_data_version(**_signal_arguments) -> str:
     return version
 
 
-def records_changed(sender, **kwargs) -> None:
+def records_changed(sender, using=None, **kwargs) -> None:
     """Receiver for post_save, post_delete and m2m_changed."""
-    if sender._meta.app_label in TRACKED_APPS:
-        new_data_version()
+    if sender._meta.app_label not in TRACKED_APPS:
+        return
+    pending = connections[using or DEFAULT_DB_ALIAS].run_on_commit
+    if not any(callback is new_data_version for _, callback, _ in pending):  # once per transaction
+        transaction.on_commit(new_data_version, using=using)
 
 
 def cached_for_public(name: str, user, compute: Callable[[], T], *key_parts) -> T:

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from extraditions.caching import data_version, new_data_version
@@ -28,6 +28,12 @@ def test_the_public_figures_are_computed_once_per_data_version():
     assert len(queries) == 0
 
 
+# Real commits: the version is renewed when a change commits, which a test's rolled-back
+# transaction never does.
+committing = pytest.mark.django_db(transaction=True)
+
+
+@committing
 def test_a_new_or_deleted_record_makes_the_figures_current():
     case = CaseFactory()
     assert public_cases() == 1
@@ -37,12 +43,36 @@ def test_a_new_or_deleted_record_makes_the_figures_current():
     assert public_cases() == 1
 
 
+@committing
 def test_a_many_to_many_change_makes_the_figures_current():
     ruling = CourtRulingFactory(decision="extradition_refused", decided_on=datetime.date(2020, 1, 1))
-    assert headline_figures(ON)["rulings_refusing_extradition"]["by_ground"] == {}
     provision = LegalProvisionFactory()
+    assert headline_figures(ON)["rulings_refusing_extradition"]["by_ground"] == {}
     ruling.grounds.add(provision)
     assert headline_figures(ON)["rulings_refusing_extradition"]["by_ground"] == {provision.slug: 1}
+
+
+@committing
+def test_the_version_is_renewed_once_per_transaction_after_it_commits():
+    before = data_version()
+    with transaction.atomic():
+        for _ in range(3):
+            CaseFactory()
+        # Not before the commit: a request now would cache the old records' figures under the new version.
+        assert data_version() == before
+        assert [callback for _, callback, _ in connection.run_on_commit].count(new_data_version) == 1
+    assert data_version() != before
+
+
+@committing
+def test_a_rolled_back_change_leaves_the_version_and_the_next_change_renews_it():
+    before = data_version()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        CaseFactory()
+        raise RuntimeError("rolled back")
+    assert data_version() == before
+    CaseFactory()
+    assert data_version() != before
 
 
 def test_each_date_has_its_own_figures():
