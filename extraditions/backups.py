@@ -20,7 +20,6 @@ it encrypted (docs/security.md).
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -28,9 +27,12 @@ from pathlib import Path
 
 from django.apps import apps
 from django.core import serializers
+from django.core.files import File
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
+
+from sources.models import file_sha256
 
 FORMAT = "extraditions-dataset"
 FORMAT_VERSION = 1
@@ -81,11 +83,8 @@ def schema() -> dict[str, str]:
 
 
 def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return file_sha256(File(stream))
 
 
 # --- writing ------------------------------------------------------------------------------------

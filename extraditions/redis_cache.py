@@ -45,24 +45,12 @@ def degrading(default_of):
     return decorate
 
 
-def nothing(*args, **kwargs):
-    return None
+def returns(value):
+    return lambda *args, **kwargs: value
 
 
-def missing(key, default=None, *args, **kwargs):
+def the_default(key, default=None, *args, **kwargs):
     return default
-
-
-def not_added(*args, **kwargs):
-    return False
-
-
-def no_keys(keys, *args, **kwargs):
-    return {}
-
-
-def no_key(*args, **kwargs):
-    return False
 
 
 class ResilientRedisCache(RedisCache):
@@ -70,16 +58,16 @@ class ResilientRedisCache(RedisCache):
 
     down_until = 0.0
 
-    get = degrading(missing)(RedisCache.get)
-    get_many = degrading(no_keys)(RedisCache.get_many)
-    has_key = degrading(no_key)(RedisCache.has_key)
-    set = degrading(nothing)(RedisCache.set)
+    get = degrading(the_default)(RedisCache.get)
+    get_many = degrading(lambda *args, **kwargs: {})(RedisCache.get_many)
+    has_key = degrading(returns(False))(RedisCache.has_key)
+    set = degrading(returns(None))(RedisCache.set)
     set_many = degrading(lambda *args, **kwargs: [])(RedisCache.set_many)
-    add = degrading(not_added)(RedisCache.add)
-    touch = degrading(not_added)(RedisCache.touch)
-    delete = degrading(not_added)(RedisCache.delete)
-    delete_many = degrading(nothing)(RedisCache.delete_many)
-    clear = degrading(nothing)(RedisCache.clear)
+    add = degrading(returns(False))(RedisCache.add)
+    touch = degrading(returns(False))(RedisCache.touch)
+    delete = degrading(returns(False))(RedisCache.delete)
+    delete_many = degrading(returns(None))(RedisCache.delete_many)
+    clear = degrading(returns(None))(RedisCache.clear)
 
     def is_available(self) -> bool:
         """For /healthz: whether Redis answers now (a real round trip, whatever the back-off)."""

@@ -8,22 +8,19 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from cases.models import Case, CourtRuling, InterpolNotice, Person
+from extraditions.api.serializers import stable_id_field
 from sources.models import Source
 from treaties.models import Treaty
 
 
 class RecordSitemap(Sitemap):
-    model = None
     limit = 10_000  # URLs per sitemap page; the index lists the pages
 
     def __init__(self, model):
         self.model = model
 
     def items(self):
-        return self.model.objects.public().order_by("pk").only("pk", "updated_at", *self.url_fields())
-
-    def url_fields(self) -> tuple[str, ...]:
-        return ("slug",) if any(f.name == "slug" for f in self.model._meta.get_fields()) else ("uid",)
+        return self.model.objects.public().order_by("pk").only("pk", "updated_at", stable_id_field(self.model))
 
     def lastmod(self, record):
         return record.updated_at

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Length
