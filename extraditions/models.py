@@ -29,7 +29,9 @@ class Visibility(models.TextChoices):
 
 def can_see_unpublished(user) -> bool:
     """Staff see drafts and restricted records; everybody else sees published public ones."""
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+    from .visibility import is_staff_session
+
+    return is_staff_session(user)
 
 
 class VisibilityQuerySet(models.QuerySet):

@@ -8,6 +8,8 @@ staff account with the model's add/change/delete permission; publishing also tak
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission, DjangoModelPermissions
 
+from extraditions.visibility import is_staff_session
+
 
 class RecordPermission(DjangoModelPermissions):
     perms_map = {
@@ -20,8 +22,7 @@ class RecordPermission(DjangoModelPermissions):
     def has_permission(self, request, view):
         if request.method in SAFE_METHODS:
             return True
-        user = request.user
-        if not (user and user.is_authenticated and user.is_active and user.is_staff):
+        if not is_staff_session(request.user):
             return False
         return super().has_permission(request, view)
 
@@ -30,5 +31,4 @@ class StaffOnly(BasePermission):
     """For actions that check their own, finer permission (e.g. merging persons)."""
 
     def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+        return is_staff_session(request.user)
