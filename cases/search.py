@@ -12,7 +12,7 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 
-from extraditions.models import can_see_unpublished
+from extraditions.visibility import SYSTEM, is_staff_session
 from extraditions.search.indexing import SearchKind, register, touches
 from extraditions.search.names import (
     NameKind,
@@ -167,7 +167,7 @@ def find_persons(query: str, user=None, limit: int | None = 500) -> list[PersonM
     "Qiao Jianjun or 伊德里斯" looks for either name; excluded words play no part in a name.
     """
     forms = PersonName.objects.filter(person__in=Person.objects.visible_to(user))
-    if not can_see_unpublished(user):
+    if not is_staff_session(user):
         forms = forms.filter(is_public=True)
     best: dict[int, PersonMatch] = {}
     for name in names_in(query):
@@ -226,7 +226,8 @@ def likely_duplicates(names: list[str], exclude_pk: int | None = None) -> list[d
     reasons: dict[int, list[str]] = {}
     best: dict[int, float] = {}
     for name in filter(None, names):
-        for match in find_persons(name, user=STAFF, limit=20):
+        # Among every person, whatever their visibility.
+        for match in find_persons(name, user=SYSTEM, limit=20):
             if match.person_id != exclude_pk and match.similarity >= DUPLICATE_MIN_SIMILARITY:
                 reasons.setdefault(match.person_id, []).append(f"{name}: {match.reason}")
                 best[match.person_id] = max(best.get(match.person_id, 0), match.score)
@@ -234,11 +235,3 @@ def likely_duplicates(names: list[str], exclude_pk: int | None = None) -> list[d
     ranked = sorted(reasons, key=lambda pk: (-best[pk], pk))
     return [{"person": persons[pk], "reasons": reasons[pk]} for pk in ranked if pk in persons]
 
-
-class _Staff:
-    """Duplicates are looked for among every person, whatever their visibility."""
-
-    is_authenticated = is_active = is_staff = True
-
-
-STAFF = _Staff()

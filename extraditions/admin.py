@@ -6,16 +6,21 @@ import csv
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth.models import User
 from django.contrib.contenttypes.admin import GenericTabularInline
 from django.http import StreamingHttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from sources.models import Citation
 
-from .audit import log_if_restricted, log_restricted_among
+from .visibility import log_restricted_among, log_restricted_view
 from .forms import with_partial_dates
 from .models import PublicationStatus, RestrictedRecordView, Visibility
 from .publication import editor_only_changes, publication_problems, publish_permission
+from .roles import is_administrator
+from .tokens import DEFAULT_DAYS, MAX_DAYS, ApiToken, issue_problems, issue_token, revoke_tokens
 
 admin.site.site_header = "Extraditions tracker — staff workspace"
 admin.site.site_title = "Extraditions tracker"
@@ -106,7 +111,7 @@ class BaseAdmin(SimpleHistoryAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "GET":
-            log_if_restricted(request, self.get_object(request, unquote(object_id)), RestrictedRecordView.Channel.ADMIN)
+            log_restricted_view(request, self.get_object(request, unquote(object_id)), RestrictedRecordView.Channel.ADMIN)
         return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.action(description="Export selected to CSV")
@@ -255,11 +260,11 @@ class PublishableAdmin(CitableAdmin):
 class RestrictedRecordViewAdmin(admin.ModelAdmin):
     """Read-only: the log is written by the application, never by hand."""
 
-    list_display = ("viewed_at", "user", "record_label", "content_type", "channel", "path")
+    list_display = ("viewed_at", "user", "record_label", "content_type", "channel", "api_token", "path")
     list_filter = ("channel", "content_type")
-    search_fields = ("user__username", "record_label")
+    search_fields = ("user__username", "record_label", "api_token__prefix", "api_token__name")
     date_hierarchy = "viewed_at"
-    list_select_related = ("user", "content_type")
+    list_select_related = ("user", "content_type", "api_token")
 
     def has_add_permission(self, request):
         return False
@@ -269,3 +274,110 @@ class RestrictedRecordViewAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ApiTokenIssueForm(forms.ModelForm):
+    days = forms.IntegerField(
+        label="Valid for (days)", min_value=1, max_value=MAX_DAYS, initial=DEFAULT_DAYS,
+        help_text=f"At most {MAX_DAYS}. Issue a new token before this one expires.",
+    )
+
+    class Meta:
+        model = ApiToken
+        fields = ("user", "name")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(is_active=True, is_staff=True).order_by("username")
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            for field, message in issue_problems(cleaned["user"], cleaned["name"], cleaned["days"]).items():
+                self.add_error(field, message)
+        return cleaned
+
+
+class TokenStateFilter(admin.SimpleListFilter):
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return (("active", "Active"), ("expired", "Expired"), ("revoked", "Revoked"))
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "active":
+            return queryset.filter(revoked_at__isnull=True, expires_at__gt=now)
+        if self.value() == "expired":
+            return queryset.filter(revoked_at__isnull=True, expires_at__lte=now)
+        if self.value() == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        return queryset
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Administrators only: issue a token (its secret is shown on the next page, once), list and
+    revoke. Nothing shows a secret again: the database does not hold it (extraditions/tokens.py)."""
+
+    list_display = ("name", "user", "prefix", "state", "expires_at", "last_used_at", "created_at", "created_by", "revoked_at")
+    list_filter = (TokenStateFilter, "user")
+    search_fields = ("name", "prefix", "user__username")
+    list_select_related = ("user", "created_by")
+    actions = ("revoke",)
+    shown = ("name", "user", "prefix", "created_at", "created_by", "expires_at", "last_used_at", "revoked_at", "revoked_by")
+
+    def has_module_permission(self, request):
+        return is_administrator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_administrator(request.user)
+
+    def has_add_permission(self, request):
+        return is_administrator(request.user)
+
+    def has_revoke_permission(self, request):
+        return is_administrator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a token is issued and revoked, never edited
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoked instead: the list is the record of who was given access
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ApiTokenIssueForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        return ("user", "name", "days") if obj is None else self.shown
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.shown
+
+    @admin.display(description="state")
+    def state(self, token):
+        if token.revoked_at:
+            return "revoked"
+        return "expired" if token.expires_at <= timezone.now() else "active"
+
+    def save_model(self, request, obj, form, change):
+        issued, secret = issue_token(form.cleaned_data["user"], form.cleaned_data["name"], form.cleaned_data["days"], request.user)
+        for field in ApiToken._meta.concrete_fields:  # the form's instance becomes the token issued
+            setattr(obj, field.attname, getattr(issued, field.attname))
+        obj._state.adding, obj._state.db = False, issued._state.db
+        obj.issued_secret = secret  # on this object only, for the next page; never saved
+
+    def response_add(self, request, obj, post_url_continue=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts, "title": "API token issued", "token": obj, "secret": obj.issued_secret,
+        }
+        return TemplateResponse(request, "admin/extraditions/apitoken/issued.html", context)
+
+    @admin.action(description="Revoke selected tokens", permissions=["revoke"])
+    def revoke(self, request, queryset):
+        count = revoke_tokens(queryset, request.user)
+        self.message_user(request, f"{count} token(s) revoked: they no longer open the API.")

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from .models import can_see_unpublished
+from .visibility import is_staff_session
 
 DATA_VERSION_KEY = "extraditions:data-version"
 TRACKED_APPS = {"cases", "treaties", "sources"}
@@ -57,7 +57,7 @@ def records_changed(sender, using=None, **kwargs) -> None:
 
 def cached_for_public(name: str, user, compute: Callable[[], T], *key_parts) -> T:
     """``compute()``, cached for the public under ``name`` and ``key_parts`` until the data changes."""
-    if can_see_unpublished(user):
+    if is_staff_session(user):
         return compute()
     key = ":".join(["extraditions", name, data_version(), *map(str, key_parts)])
     found = cache.get(key)

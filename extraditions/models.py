@@ -10,7 +10,6 @@ import uuid
 
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from .partial_dates import normalise_partial_dates
@@ -27,50 +26,18 @@ class Visibility(models.TextChoices):
     RESTRICTED = "restricted", "Restricted"
 
 
-def can_see_unpublished(user) -> bool:
-    """Staff see drafts and restricted records; everybody else sees published public ones."""
-    from .visibility import is_staff_session
-
-    return is_staff_session(user)
-
-
 class VisibilityQuerySet(models.QuerySet):
-    """Filters records down to what a user may see.
-
-    A model's ``visibility_paths`` names where its publication status lives: ``""`` for the
-    record itself, ``"case"`` for a detention that is only as visible as its case, and so on.
-    A path written ``"?person"`` may be empty (a nullable link): an empty link hides nothing.
-    """
+    """Filters records down to what a user may see, by the policy of extraditions/visibility.py."""
 
     def public(self):
+        from .visibility import public_q
+
         return self.filter(public_q(self.model))
 
     def visible_to(self, user):
-        return self.all() if can_see_unpublished(user) else self.public()
+        from .visibility import visible_to
 
-
-def public_q(model, prefix: str = "") -> Q:
-    """The condition for ``model``'s records the public may see; ``prefix`` reaches them through a relation."""
-    condition = Q()
-    for path in model.visibility_paths:
-        optional = path.startswith("?")
-        path = "__".join(part for part in (prefix, path.lstrip("?")) if part)
-        lookup = f"{path}__" if path else ""
-        published = Q(
-            **{
-                f"{lookup}publication_status": PublicationStatus.PUBLISHED,
-                f"{lookup}visibility": Visibility.PUBLIC,
-            }
-        )
-        condition &= (Q(**{f"{path}__isnull": True}) | published) if optional else published
-    # A model may hide more from the public than its publication status says (e.g. the other names
-    # of a pseudonymous person). Such a condition is written from the model itself.
-    extra = getattr(model, "public_condition", None)
-    if extra is not None:
-        if prefix:
-            raise ValueError(f"{model.__name__}.public_condition cannot be reached through a relation")
-        condition &= extra
-    return condition
+        return visible_to(self, user)
 
 
 class BaseModel(models.Model):
@@ -90,8 +57,15 @@ class BaseModel(models.Model):
 
     objects = VisibilityQuerySet.as_manager()
 
-    # Where this record's publication status lives; see VisibilityQuerySet.
+    # Where this record's publication status lives (extraditions/visibility.py: public_q).
     visibility_paths: tuple[str, ...] = ()
+    # Links to records that carry visibility but do not decide this record's: each with the reason.
+    # Such a link is shown only when its target is visible (visibility.hide_invisible_links).
+    # tests/extraditions/test_visibility.py fails for a link in neither.
+    visibility_waivers: dict[str, str] = {}
+    # Generic links (content type and id) whose target decides too; the model's queryset's public()
+    # checks them in the database, visibility.is_public in memory.
+    visibility_generic_paths: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -145,6 +119,15 @@ class PublishableModel(CitableModel):
 
 
 from .search.models import SearchDocument  # noqa: E402,F401  (the app's concrete model lives with the search code)
+from .tokens import ApiToken  # noqa: E402  (with the code that issues and checks tokens)
+
+
+class RestrictedRecordViewQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for view in objs:
+            view.note_api_token()
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class RestrictedRecordView(models.Model):
@@ -165,6 +148,12 @@ class RestrictedRecordView(models.Model):
     channel = models.CharField(max_length=5, choices=Channel.choices)
     path = models.CharField(max_length=500)
     viewed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    api_token = models.ForeignKey(
+        ApiToken, on_delete=models.PROTECT, null=True, blank=True, related_name="restricted_views",
+        help_text="The API token the request was made with; empty for the workspace and sessions.",
+    )
+
+    objects = RestrictedRecordViewQuerySet.as_manager()
 
     class Meta:
         ordering = ["-viewed_at"]
@@ -172,3 +161,14 @@ class RestrictedRecordView(models.Model):
 
     def __str__(self):
         return f"{self.user} viewed {self.record_label} ({self.viewed_at:%Y-%m-%d %H:%M})"
+
+    def save(self, *args, **kwargs):
+        self.note_api_token()
+        super().save(*args, **kwargs)
+
+    def note_api_token(self) -> None:
+        """The token the viewer's request came with: ApiTokenAuthentication leaves it on the user,
+        as django_otp leaves the device on a session's user. So every writer of the log records it."""
+        user = self._meta.get_field("user").get_cached_value(self, default=None)
+        if self.api_token_id is None and user is not None:
+            self.api_token = getattr(user, "api_token", None)

@@ -42,17 +42,3 @@ def editor_only_changes(before: dict, after: dict) -> dict[str, str]:
 
 def publish_permission(model) -> str:
     return f"{model._meta.app_label}.publish_{model._meta.model_name}"
-
-
-def restricted_q(model) -> Q:
-    """Records that are restricted, themselves or through the records they belong to."""
-    condition = Q(pk__in=[])
-    for path in model.visibility_paths:
-        path = path.lstrip("?")
-        condition |= Q(**{f"{path}__visibility" if path else "visibility": Visibility.RESTRICTED})
-    return condition
-
-
-def is_restricted(record) -> bool:
-    model = type(record)
-    return bool(model.visibility_paths) and model._default_manager.filter(restricted_q(model), pk=record.pk).exists()

@@ -20,9 +20,8 @@ from extraditions.models import (
     CitableModel,
     PublishableModel,
     VisibilityQuerySet,
-    can_see_unpublished,
-    public_q,
 )
+from extraditions.visibility import public_q, visible_to
 from extraditions.partial_dates import (
     PartialDateProperty,
     partial_date_constraint,
@@ -119,12 +118,11 @@ class CitationQuerySet(VisibilityQuerySet):
     def listed_for(self, user):
         """Citations to show under a record ``user`` already sees: with their source, and for the
         public only those of public sources."""
-        citations = self.select_related("source")
-        return citations if can_see_unpublished(user) else citations.filter(public_q(Source, prefix="source"))
+        return visible_to(self.select_related("source"), user)
 
     def public(self):
         """Citations of a public source for a record the public may see."""
-        return self.filter(public_q(Source, prefix="source"), self.public_records_q())
+        return self.filter(public_q(self.model), self.public_records_q())
 
     @staticmethod
     def public_records_q() -> Q:
@@ -155,6 +153,10 @@ class Citation(BaseModel):
     note = models.TextField(blank=True)
 
     objects = CitationQuerySet.as_manager()
+
+    visibility_paths = ("source",)
+    # The cited record decides too: CitationQuerySet.public() checks it in the database.
+    visibility_generic_paths = ("record",)
 
     class Meta:
         ordering = ["source__title", "locator"]

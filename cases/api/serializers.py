@@ -9,6 +9,7 @@ from rest_framework import exceptions, serializers
 
 from cases import models as m
 from cases.search import likely_duplicates
+from extraditions.visibility import is_staff_session
 from extraditions.api.serializers import (
     BOOKKEEPING_FIELDS,
     CHANGE_FIELDS,
@@ -18,7 +19,6 @@ from extraditions.api.serializers import (
     SearchMatchMixin,
     SummaryField,
     SummarySerializer,
-    can_see_unpublished,
     request_user,
     summary_many,
 )
@@ -157,7 +157,7 @@ class PersonSerializer(CitedRecordMixin, SearchMatchMixin, RecordSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        if instance.is_pseudonym and not can_see_unpublished(request_user(self.context)):
+        if instance.is_pseudonym and not is_staff_session(request_user(self.context)):
             for name in self.hidden_when_pseudonymous:
                 data[name] = ""
         return data

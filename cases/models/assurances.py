@@ -48,6 +48,7 @@ class DiplomaticAssurance(CitableModel):
     given = PartialDateProperty("given_on")
 
     visibility_paths = ("case",)
+    visibility_waivers = {"assessed_by": "the ruling that judged it, shown only when the ruling itself is visible"}
 
     class Meta:
         ordering = ["case", "given_on"]
@@ -111,7 +112,8 @@ class Breach(CitableModel):
 
     occurred = PartialDateProperty("occurred_on")
 
-    visibility_paths = ("?case", "?person", "?treaty")
+    # A breach of an assurance is as hidden as the assurance's case.
+    visibility_paths = ("?case", "?person", "?treaty", "?assurance__case")
 
     class Meta:
         verbose_name_plural = "breaches"

@@ -91,6 +91,10 @@ class Case(PublishableModel):
     started = PartialDateProperty("started_on")
 
     publish_needs_summary = "summary"
+    visibility_waivers = {
+        "treaty": "the treaty invoked, shown only when the treaty itself is visible",
+        "persons": "listed through CaseParticipant, whose own visibility paths hide a hidden person",
+    }
 
     class Meta(PublishableModel.Meta):
         ordering = ["-started_on", "title"]
@@ -274,6 +278,7 @@ class ExtraditionRequest(CitableModel):
     decided = PartialDateProperty("decided_on")
 
     visibility_paths = ("case",)
+    visibility_waivers = {"treaty": "the treaty invoked, shown only when the treaty itself is visible"}
 
     class Meta:
         ordering = ["case", "requested_on"]

@@ -55,6 +55,7 @@ class InterpolNotice(PublishableModel):
     cancelled = PartialDateProperty("cancelled_on")
 
     visibility_paths = ("", "?subject")
+    visibility_waivers = {"cases": "the cases it was issued in, listed only when each case is visible"}
 
     class Meta(PublishableModel.Meta):
         verbose_name = "INTERPOL notice"

@@ -135,6 +135,7 @@ class Alias(BaseModel):
     note = models.CharField(max_length=300, blank=True, help_text="Where the spelling is used, e.g. page.")
 
     visibility_paths = ("person",)
+    visibility_waivers = {"source": "the source that used the name, shown only when the source is visible"}
     # A pseudonym protects the person: the public never sees their other names.
     public_condition = Q(person__is_pseudonym=False) | Q(kind=AliasKind.PSEUDONYM)
 

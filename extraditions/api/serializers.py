@@ -22,7 +22,8 @@ from django_countries.serializers import CountryFieldMixin
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 
-from extraditions.models import PublicationStatus, PublishableModel, can_see_unpublished
+from extraditions.models import PublicationStatus
+from extraditions.visibility import is_staff_session, is_visible
 from extraditions.publication import editor_only_changes, publication_problems, publish_permission
 from extraditions.partial_dates import PartialDate, PartialDateProperty
 
@@ -69,17 +70,6 @@ def detail_path(basename: str, script_prefix: str) -> tuple[str, str]:
 def request_user(context):
     request = context.get("request")
     return getattr(request, "user", None)
-
-
-def is_visible_in_memory(obj, user) -> bool:
-    """Whether a related record already loaded may be shown to ``user``.
-
-    Collections are filtered in the database; a single related record (a ruling's case, a
-    case's treaty) is checked here, so a restricted one shows as ``null``.
-    """
-    if can_see_unpublished(user) or not isinstance(obj, PublishableModel):
-        return True
-    return obj.is_public
 
 
 class PartialDateField(serializers.Field):
@@ -131,7 +121,7 @@ class SummaryField(serializers.RelatedField):
 
     def get_attribute(self, instance):
         value = super().get_attribute(instance)
-        if value is not None and not is_visible_in_memory(value, request_user(self.context)):
+        if value is not None and not is_visible(value, request_user(self.context)):
             return None
         return value
 
@@ -163,7 +153,7 @@ class SummaryListField(serializers.ManyRelatedField):
 
     def get_attribute(self, instance):
         user = request_user(self.context)
-        return [obj for obj in super().get_attribute(instance) if is_visible_in_memory(obj, user)]
+        return [obj for obj in super().get_attribute(instance) if is_visible(obj, user)]
 
 
 def summary_many(serializer, *, read_only: bool = False, **kwargs) -> SummaryListField:
@@ -267,7 +257,7 @@ class RecordSerializer(CountryFieldMixin, serializers.ModelSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        if not can_see_unpublished(request_user(self.context)):
+        if not is_staff_session(request_user(self.context)):
             for name in self.staff_only_fields:
                 fields.pop(name, None)
         return fields

@@ -22,8 +22,8 @@ from rest_framework import exceptions, viewsets
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from extraditions.audit import log_if_restricted, log_restricted_among
-from extraditions.models import RestrictedRecordView, can_see_unpublished
+from extraditions.models import RestrictedRecordView
+from extraditions.visibility import hide_invisible_links, log_restricted_among, log_restricted_view
 from extraditions.search.backends import ranked
 from extraditions.search.models import SearchDocument
 
@@ -157,8 +157,8 @@ class RecordViewSet(ApiViewMixin, viewsets.ModelViewSet):
             return self.stream_csv(queryset)
         facets = {name: self.facets[name].counts(queryset) for name in facet_names} if facet_names else None
         page = self.paginate_queryset(queryset)
-        if can_see_unpublished(self.user):
-            log_restricted_among(request, self.model, page, RestrictedRecordView.Channel.API)
+        hide_invisible_links(page, self.user)
+        log_restricted_among(request, self.model, page, RestrictedRecordView.Channel.API)
         query = request.query_params.get("q", "").strip()
         self.matches = self.search_matches(page, query) if query else {}
         serializer = self.get_serializer(page, many=True)
@@ -168,7 +168,8 @@ class RecordViewSet(ApiViewMixin, viewsets.ModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
-        log_if_restricted(request, instance, RestrictedRecordView.Channel.API)
+        hide_invisible_links([instance], self.user)
+        log_restricted_view(request, instance, RestrictedRecordView.Channel.API)
         response = Response(self.get_serializer(instance).data)
         set_last_modified(response, [instance])
         return response
@@ -184,6 +185,7 @@ class RecordViewSet(ApiViewMixin, viewsets.ModelViewSet):
         def rows():
             chunk = first
             while chunk:
+                hide_invisible_links(chunk, self.user)
                 yield from self.get_serializer(chunk, many=True).data
                 chunk = list(islice(records, self.csv_chunk_size))
 
