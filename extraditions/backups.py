@@ -11,10 +11,11 @@ A bundle is a directory:
 
 It holds every record whatever its publication status or visibility (restricted records are
 what is most worth keeping), staff accounts and their groups (password hashes included, never
-tokens, sessions or second-factor secrets: staff enrol their authenticator again), the audit of
-restricted views, and with ``--with-history`` every record's history. Derived data (the search
-index) is rebuilt on import rather than stored. A bundle is as sensitive as the database: store
-it encrypted (docs/security.md).
+sessions or second-factor secrets: staff enrol their authenticator again), API tokens as the
+database keeps them (keyed hashes, usable again only under the same ``SECRET_KEY``; see
+extraditions/tokens.py), the audit of restricted views, and with ``--with-history`` every
+record's history. Derived data (the search index) is rebuilt on import rather than stored. A
+bundle is as sensitive as the database: store it encrypted (docs/security.md).
 """
 
 from __future__ import annotations

@@ -42,7 +42,8 @@ def role_permissions() -> dict[str, list[Permission]]:
         EDITOR: list(domain_permissions("view", "add", "change", "delete", "publish", "merge")),
         ADMINISTRATOR: [
             *domain_permissions("view", "add", "change", "delete", "publish", "merge"),
-            *Permission.objects.filter(content_type__app_label__in=("auth", "authtoken", "otp_totp", "axes")),
+            *Permission.objects.filter(content_type__app_label__in=("auth", "otp_totp", "axes")),
+            *Permission.objects.filter(content_type__app_label="extraditions", content_type__model="apitoken"),
         ],
     }
 

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import transaction
 
 PRIMARY = "default"
-PRIMARY_ONLY_APPS = {"auth", "sessions", "axes", "otp_totp", "otp_static", "django_otp", "authtoken", "admin", "contenttypes"}
+PRIMARY_ONLY_APPS = {"auth", "sessions", "axes", "otp_totp", "otp_static", "django_otp", "admin", "contenttypes"}
 
 use_primary: ContextVar[bool] = ContextVar("use_primary", default=False)
 

@@ -49,7 +49,6 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",  # full-text and trigram search on PostgreSQL; inert on SQLite
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -206,9 +205,10 @@ COUNTRIES_FIRST_REPEAT = True
 SIMPLE_HISTORY_REVERT_DISABLED = False
 
 REST_FRAMEWORK = {
-    # Token first, so that a request without credentials is told how to authenticate (401).
+    # Tokens (hashed, expiring, revocable: extraditions/tokens.py) first, so that a request without
+    # credentials is told how to authenticate (401, WWW-Authenticate: Bearer).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "extraditions.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["extraditions.api.permissions.RecordPermission"],

@@ -9,11 +9,11 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Permission, User
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cases import models as cases
 from extraditions.models import PublicationStatus, Visibility
+from extraditions.tokens import issue_token
 from tests import factories as f
 
 
@@ -70,7 +70,7 @@ def staff_user(username: str, *permissions: str) -> User:
 
 def client_for(user: User) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {issue_token(user, 'API tests')[1]}")
     return client
 
 

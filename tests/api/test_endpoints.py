@@ -134,7 +134,7 @@ def test_anonymous_users_cannot_write(prefix, world, anonymous):
     record = first_record(anonymous, prefix)
     response = anonymous.post(list_url(prefix), {}, format="json")
     assert response.status_code == 401
-    assert response["WWW-Authenticate"].startswith("Token")
+    assert response["WWW-Authenticate"].startswith("Bearer")
     assert anonymous.patch(record["url"], {}, format="json").status_code == 401
     assert anonymous.delete(record["url"]).status_code == 401
 

@@ -26,8 +26,8 @@ def test_reads_go_to_the_replica_and_writes_to_the_primary(databases):
         from django.core.management import call_command
         from django.db import connections, transaction
         from django.test import Client
-        from rest_framework.authtoken.models import Token
         from cases.models import Case
+        from extraditions.tokens import issue_token
         from tests.factories import CaseFactory
 
         def replicate():
@@ -36,7 +36,7 @@ def test_reads_go_to_the_replica_and_writes_to_the_primary(databases):
 
         call_command("migrate", verbosity=0)
         staff = User.objects.create_user("researcher", is_staff=True, is_superuser=True)
-        token = Token.objects.create(user=staff).key
+        token = issue_token(staff, "replica test")[1]
         replicate()
 
         CaseFactory(title="Written after the copy")
