@@ -17,9 +17,11 @@ from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
 from extraditions.api.routers import basename_of
+from extraditions.models import RestrictedRecordView
 from extraditions.pages import RecordPageView, SitePageMixin
 from extraditions.search.models import SearchDocument
 from extraditions.stats import headline_figures
+from extraditions.visibility import hide_invisible_links, log_restricted_among, original_name
 from sources.models import listed_citations
 from treaties.maps import extradition_treaties, world_map
 
@@ -149,6 +151,8 @@ class FacetedSearchView(SitePageMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = context["page_obj"].object_list
+        hide_invisible_links(page, self.request.user)
+        log_restricted_among(self.request, self.model, page, RestrictedRecordView.Channel.SITE)
         snippets = SearchDocument.objects.snippets(self.model, [r.pk for r in page], self.query) if self.query else {}
         for record in page:
             record.snippet = snippets.get(record.pk, "")  # HTML-escaped, with the matches in <mark>
@@ -350,10 +354,7 @@ class PersonDetailView(RecordPageView):
         )
 
     def get_context_data(self, **kwargs):
-        person = self.object
-        public_view = not (self.request.user.is_authenticated and self.request.user.is_staff)
-        original_name = "" if person.is_pseudonym and public_view else person.name_original
-        return {**super().get_context_data(**kwargs), "original_name": original_name}
+        return {**super().get_context_data(**kwargs), "original_name": original_name(self.object, self.request.user)}
 
 
 class RulingDetailView(RecordPageView):

@@ -70,9 +70,15 @@ class BaseModel(models.Model):
     class Meta:
         abstract = True
 
+    # Whether str() of a record may be shown to the public: true only of models whose name holds
+    # nobody's other names. Any other model defines public_label itself (visibility.label).
+    label_is_public = False
+
     @property
     def public_label(self) -> str:
-        """The record's name wherever the public may read it (a person overrides it)."""
+        """The record's name wherever the public may read it."""
+        if not self.label_is_public:
+            raise NotImplementedError(f"{type(self).__name__} must say what its public label is")
         return str(self)
 
     def save(self, *args, **kwargs):
@@ -140,6 +146,7 @@ class RestrictedRecordView(models.Model):
     class Channel(models.TextChoices):
         ADMIN = "admin", "Staff workspace"
         API = "api", "API"
+        SITE = "site", "Public website"
 
     user = models.ForeignKey("auth.User", on_delete=models.PROTECT, related_name="restricted_views")
     content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT)

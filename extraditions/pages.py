@@ -9,6 +9,8 @@ from django.views.generic import DetailView, TemplateView
 from django.views.generic.base import ContextMixin
 
 from .api.serializers import api_url, stable_id, stable_id_field
+from .models import RestrictedRecordView
+from .visibility import hide_invisible_links, label, log_restricted_view
 
 SITE_NAME = "Extraditions tracker"
 
@@ -54,10 +56,13 @@ class RecordPageView(SitePageMixin, DetailView):
     def get_object(self, queryset=None):
         model = self.model
         records = self.optimise(model.objects.visible_to(self.request.user))
-        return get_object_or_404(records, **{stable_id_field(model): self.kwargs[self.slug_url_kwarg]})
+        record = get_object_or_404(records, **{stable_id_field(model): self.kwargs[self.slug_url_kwarg]})
+        hide_invisible_links([record], self.request.user)
+        log_restricted_view(self.request, record, RestrictedRecordView.Channel.SITE)
+        return record
 
     def get_page_title(self) -> str:
-        return self.object.public_label  # a pseudonymous person's other names never in a title
+        return label(self.object, self.request.user)  # a pseudonymous person's other names never in a public title
 
     def get_record_id(self) -> str:
         return stable_id(self.object)

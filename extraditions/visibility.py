@@ -110,9 +110,15 @@ def restricted_q(model) -> Q:
     return condition
 
 
+def public_records(queryset):
+    """``queryset`` narrowed to what the public may see: ``public_q``, and what a model's queryset
+    adds to it in ``public()`` (a citation's generic record)."""
+    return queryset.public() if hasattr(queryset, "public") else queryset.filter(public_q(queryset.model))
+
+
 def visible_to(queryset, user):
     """``queryset`` narrowed to what ``user`` may see."""
-    return queryset.all() if is_staff_session(user) else queryset.filter(public_q(queryset.model))
+    return queryset.all() if is_staff_session(user) else public_records(queryset)
 
 
 # --- the same declaration, on records in memory -----------------------------------------------------
@@ -253,9 +259,8 @@ def hide_invisible_links(records, user) -> None:
                             stack.append(item)
         hidden_items: dict[int, set[int]] = {}  # id(holder) -> ids of hidden list items
         for model, by_pk in links.items():
-            public = set(model._default_manager.filter(public_q(model), pk__in=list(by_pk)).values_list("pk", flat=True))
-            if getattr(model, "visibility_generic_paths", ()):
-                public &= set(model._default_manager.public().filter(pk__in=public).values_list("pk", flat=True))
+            rows = public_records(model._default_manager.filter(pk__in=list(by_pk)))
+            public = set(rows.values_list("pk", flat=True))
             for pk, holders in by_pk.items():
                 for holder, where, target in holders:
                     if target is not None:

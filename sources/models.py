@@ -50,6 +50,8 @@ def not_too_large(file) -> None:
 class Source(PublishableModel):
     """A document that facts in the tracker come from."""
 
+    label_is_public = True  # its name holds nobody's other names (visibility.label)
+
     slug = models.SlugField(max_length=120, unique=True)
     kind = models.CharField(max_length=20, choices=SourceKind.choices)
     title = models.CharField(max_length=500)
@@ -142,6 +144,8 @@ def listed_citations(user, lookup: str = "citations") -> Prefetch:
 class Citation(BaseModel):
     """Ties a source to any record, with where in the source the fact is found."""
 
+    label_is_public = True  # its name holds nobody's other names (visibility.label)
+
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations_made")
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
@@ -211,6 +215,8 @@ class FigureQualifier(models.TextChoices):
 
 class ReportedFigure(PublishableModel):
     """A number as one source reports it. Conflicting figures from different sources coexist."""
+
+    label_is_public = True  # its name holds nobody's other names (visibility.label)
 
     metric = models.CharField(max_length=40, choices=FigureMetric.choices, db_index=True)
     metric_detail = models.CharField(max_length=300, blank=True, help_text="What exactly is counted.")

@@ -52,6 +52,8 @@ STEPS_AFTER_SIGNATURE = (
 class Treaty(PublishableModel):
     """A bilateral agreement and the dates of its steps. Its status is derived, never stored."""
 
+    label_is_public = True  # its name holds nobody's other names (visibility.label)
+
     slug = models.SlugField(max_length=120, unique=True)
     kind = models.CharField(max_length=30, choices=TreatyKind.choices, db_index=True)
     china_party = models.CharField(
@@ -143,6 +145,8 @@ class TreatyStepKind(models.TextChoices):
 
 class TreatyStep(CitableModel):
     """A further timeline entry that the treaty's own dates do not cover."""
+
+    label_is_public = True  # its name holds nobody's other names (visibility.label)
 
     treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE, related_name="steps")
     occurred_on, occurred_on_precision = partial_date_fields("date", required=True)

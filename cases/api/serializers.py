@@ -9,7 +9,7 @@ from rest_framework import exceptions, serializers
 
 from cases import models as m
 from cases.search import likely_duplicates
-from extraditions.visibility import is_staff_session
+from extraditions.visibility import is_staff_session, original_name
 from extraditions.api.serializers import (
     BOOKKEEPING_FIELDS,
     CHANGE_FIELDS,
@@ -126,9 +126,6 @@ class PersonSerializer(CitedRecordMixin, SearchMatchMixin, RecordSerializer):
     )
     asylum_since = PartialDateField(source="asylum_since_date", required=False, allow_null=True)
 
-    # The public never learns more of a pseudonymous person than the pseudonym.
-    hidden_when_pseudonymous = ("name_original", "original_script")
-
     class Meta:
         model = m.Person
         fields = (
@@ -157,9 +154,9 @@ class PersonSerializer(CitedRecordMixin, SearchMatchMixin, RecordSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        if instance.is_pseudonym and not is_staff_session(request_user(self.context)):
-            for name in self.hidden_when_pseudonymous:
-                data[name] = ""
+        data["name_original"] = original_name(instance, request_user(self.context))
+        if not data["name_original"]:
+            data["original_script"] = ""
         return data
 
 

@@ -27,6 +27,8 @@ PROMISE_FIELDS = (
 class DiplomaticAssurance(CitableModel):
     """A promise the requesting state made to obtain a return, and whether it was kept."""
 
+    label_is_public = True  # its name holds nobody's other names (visibility.label)
+
     case = models.ForeignKey("Case", on_delete=models.CASCADE, related_name="assurances")
     given_on, given_on_precision = partial_date_fields("given")
     giver = models.CharField(max_length=200, blank=True, help_text="Embassy, Supreme People's Court, MPS, …")
@@ -88,6 +90,8 @@ class BreachKind(models.TextChoices):
 
 class Breach(CitableModel):
     """A breach of a treaty, an assurance or a multilateral convention: what, when, by whom."""
+
+    label_is_public = True  # its name holds nobody's other names (visibility.label)
 
     kind = models.CharField(max_length=30, choices=BreachKind.choices)
     occurred_on, occurred_on_precision = partial_date_fields("occurred")

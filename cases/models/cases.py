@@ -64,6 +64,8 @@ class Aftermath(models.TextChoices):
 class Case(PublishableModel):
     """One attempt to bring one person or one group back to China from one host country."""
 
+    label_is_public = True  # its name holds nobody's other names (visibility.label)
+
     slug = models.SlugField(max_length=120, unique=True)
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=30, choices=CaseKind.choices, db_index=True)
@@ -143,6 +145,10 @@ class CaseParticipant(BaseModel):
     def __str__(self):
         return f"{self.person} ({self.get_role_display()})"
 
+    @property
+    def public_label(self) -> str:
+        return f"{self.person.public_label} ({self.get_role_display()})"
+
 
 class DetentionQuerySet(VisibilityQuerySet):
     def on_interpol_notices(self, user):
@@ -156,6 +162,8 @@ class DetentionQuerySet(VisibilityQuerySet):
 
 class Detention(CitableModel):
     """A period in custody in a case. Open while ``ended_on`` is empty."""
+
+    label_is_public = True  # its name holds nobody's other names (visibility.label)
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="detentions")
     person = models.ForeignKey(
@@ -222,6 +230,8 @@ class CaseEventKind(models.TextChoices):
 class CaseEvent(CitableModel):
     """An entry in a case's timeline. Sources sometimes give the order of events but not their date."""
 
+    label_is_public = True  # its name holds nobody's other names (visibility.label)
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     occurred_on, occurred_on_precision = partial_date_fields("date", help_text="Empty when the sources give no date.")
     kind = models.CharField(max_length=20, choices=CaseEventKind.choices)
@@ -260,6 +270,8 @@ class RequestDecision(models.TextChoices):
 
 class ExtraditionRequest(CitableModel):
     """A formal extradition request inside a case."""
+
+    label_is_public = True  # its name holds nobody's other names (visibility.label)
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="requests")
     requested_on, requested_on_precision = partial_date_fields("requested")

@@ -37,6 +37,8 @@ class CancellationReason(models.TextChoices):
 class InterpolNotice(PublishableModel):
     """A Red Notice or Diffusion; the subject may be unnamed."""
 
+    label_is_public = True  # its name holds nobody's other names (visibility.label)
+
     kind = models.CharField(max_length=12, choices=NoticeKind.choices, db_index=True)
     subject = models.ForeignKey(
         "Person", on_delete=models.PROTECT, null=True, blank=True, related_name="notices"

@@ -22,6 +22,8 @@ class Script(models.TextChoices):
 class Affiliation(BaseModel):
     """A group or affiliation that explains why a person is targeted (Uyghur, Falun Gong, …)."""
 
+    label_is_public = True  # its name holds nobody's other names (visibility.label)
+
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=100, unique=True)
     description = models.TextField(blank=True)
@@ -124,6 +126,8 @@ class AliasKind(models.TextChoices):
 
 class Alias(BaseModel):
     """Another name or spelling of a person, and which source used it."""
+
+    label_is_public = True  # its name holds nobody's other names (visibility.label)
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=200, db_index=True)

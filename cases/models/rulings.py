@@ -31,6 +31,8 @@ INSTRUMENT_SHORT_NAMES = {
 class LegalProvision(BaseModel):
     """An article of an instrument that rulings rely on (ECHR art. 3, CAT art. 3, …)."""
 
+    label_is_public = True  # its name holds nobody's other names (visibility.label)
+
     slug = models.SlugField(max_length=80, unique=True)
     instrument = models.CharField(max_length=20, choices=Instrument.choices)
     instrument_name = models.CharField(
@@ -90,6 +92,8 @@ class AssuranceAssessment(models.TextChoices):
 
 class CourtRuling(PublishableModel):
     """A decision of a court or international body in a case."""
+
+    label_is_public = True  # its name holds nobody's other names (visibility.label)
 
     slug = models.SlugField(max_length=120, unique=True)
     case = models.ForeignKey("Case", on_delete=models.PROTECT, related_name="rulings")

@@ -49,3 +49,11 @@ def name_in_script(text: str, script: str = "") -> str:
         return format_html("{}", text)
     language, direction = SCRIPT_LANGUAGE[script]
     return format_html('<bdi lang="{}" dir="{}">{}</bdi>', language, direction, text)
+
+
+@register.simple_tag(takes_context=True)
+def original_name_of(context, person) -> str:
+    """A person's name in its original script, as the visibility policy lets this reader see it."""
+    from extraditions.visibility import original_name
+
+    return original_name(person, context["request"].user)

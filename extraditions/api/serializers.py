@@ -23,7 +23,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 
 from extraditions.models import PublicationStatus
-from extraditions.visibility import is_staff_session, is_visible
+from extraditions.visibility import is_staff_session, is_visible, label
 from extraditions.publication import editor_only_changes, publication_problems, publish_permission
 from extraditions.partial_dates import PartialDate, PartialDateProperty
 
@@ -180,7 +180,7 @@ class SummarySerializer(CountryFieldMixin, serializers.ModelSerializer):
         return api_url(obj, self.context.get("request"))
 
     def get_label(self, obj) -> str:
-        return str(obj)
+        return label(obj, request_user(self.context))
 
 
 class StrictString:

@@ -168,3 +168,21 @@ def test_a_citation_is_public_only_with_its_source_and_its_record():
     shown = CitationFactory(record=CaseFactory(), source=SourceFactory())
     assert list(Citation.objects.public()) == [shown]
     assert [is_public(c) for c in (hidden_record, hidden_source, shown)] == [False, False, True]
+
+
+def test_no_public_label_holds_a_pseudonymous_persons_other_names():
+    """Every record's public label: defined by its model (no fallback to a name that may hold a
+    person's original name), and never holding a pseudonymous person's other names."""
+    from cases.models import CaseParticipant
+    from tests.factories import CaseParticipantFactory
+
+    pseudonymous = PersonFactory(name="Pseudonym B", is_pseudonym=True, name_original="Zqxj真名")
+    CaseParticipantFactory(person=pseudonymous)
+    all_hidden_world_records()
+    labelled = 0
+    for model in domain_models():
+        for record in model.objects.all():
+            assert "zqxj" not in record.public_label.lower(), (model.__name__, record.public_label)
+            labelled += 1
+    assert labelled > 100
+    assert "Zqxj" in str(CaseParticipant.objects.get(person=pseudonymous))  # staff still read the full name
