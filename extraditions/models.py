@@ -126,6 +126,7 @@ class PublishableModel(CitableModel):
 
 from .search.models import SearchDocument  # noqa: E402,F401  (the app's concrete model lives with the search code)
 from .tokens import ApiToken  # noqa: E402  (with the code that issues and checks tokens)
+from .changes import PendingChange  # noqa: E402,F401  (with the code that holds and applies changes)
 
 
 class RestrictedRecordViewQuerySet(models.QuerySet):

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the logged-in user on every history entry written during a request.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # A researcher's write that would change what the public sees waits for an editor (extraditions/changes.py).
+    "extraditions.changes.HoldPublicChangesMiddleware",
     # Refuses logins from a locked-out username or address; last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
 ]

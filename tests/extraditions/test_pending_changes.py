@@ -1,0 +1,101 @@
+"""What the public sees changes only when an editor approves: a researcher's change to anything
+public is held as a pending change (extraditions/changes.py)."""
+
+import pytest
+
+from cases import models as m
+from extraditions.changes import PendingChange, PendingChangeStatus, StaleChange
+from extraditions.models import PublicationStatus, Visibility
+from tests import factories as f
+from tests.api.conftest import staff_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def researcher_user(db):
+    from django.contrib.auth.models import Group
+    from extraditions.roles import setup_roles
+
+    setup_roles()
+    user = staff_user("res")
+    user.groups.add(Group.objects.get(name="researcher"))
+    return type(user).objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def editor_user(db):
+    from django.contrib.auth.models import Group
+    from extraditions.roles import setup_roles
+
+    setup_roles()
+    user = staff_user("ed")
+    user.groups.add(Group.objects.get(name="editor"))
+    return type(user).objects.get(pk=user.pk)
+
+
+def api_client(user):
+    from tests.api.conftest import client_for
+
+    return client_for(user)
+
+
+def test_a_researchers_edit_of_a_published_case_waits_for_an_editor(researcher_user, editor_user, client):
+    case = f.CaseFactory(title="Approved title")
+    response = api_client(researcher_user).patch(f"/api/v1/cases/{case.slug}/", {"title": "New title"}, format="json")
+    assert response.status_code == 202, response.content
+    assert client.get(f"/api/v1/cases/{case.slug}/").json()["title"] == "Approved title"
+    pending = PendingChange.objects.get()
+    assert pending.author == researcher_user and pending.status == PendingChangeStatus.PENDING
+    assert {"field": "title", "before": "Approved title", "after": "New title"} in pending.differences()[0]["fields"]
+
+    pending.approve(editor_user)
+    assert client.get(f"/api/v1/cases/{case.slug}/").json()["title"] == "New title"
+    pending.refresh_from_db()
+    assert pending.status == PendingChangeStatus.APPROVED and pending.decided_by == editor_user
+
+
+def test_a_new_child_of_a_published_case_waits_and_is_created_on_approval(researcher_user, editor_user, client):
+    case = f.CaseFactory()
+    response = api_client(researcher_user).post(
+        "/api/v1/detentions/", {"case": case.slug, "place": "Bangkok immigration centre"}, format="json"
+    )
+    assert response.status_code == 202, response.content
+    assert not m.Detention.objects.exists()
+    PendingChange.objects.get().approve(editor_user)
+    assert m.Detention.objects.get().place == "Bangkok immigration centre"
+
+
+def test_drafts_change_at_once_and_restricting_protects_at_once(researcher_user):
+    draft = f.CaseFactory(publication_status=PublicationStatus.DRAFT)
+    client = api_client(researcher_user)
+    assert client.patch(f"/api/v1/cases/{draft.slug}/", {"title": "Draft title"}, format="json").status_code == 200
+    public = f.CaseFactory()
+    assert client.patch(f"/api/v1/cases/{public.slug}/", {"visibility": "restricted"}, format="json").status_code == 200
+    public.refresh_from_db()
+    assert public.visibility == Visibility.RESTRICTED
+    assert not PendingChange.objects.exists()
+
+
+def test_an_editor_changes_at_once(editor_user):
+    case = f.CaseFactory()
+    assert api_client(editor_user).patch(f"/api/v1/cases/{case.slug}/", {"title": "Edited"}, format="json").status_code == 200
+    assert not PendingChange.objects.exists()
+
+
+def test_a_change_made_stale_by_a_later_edit_is_refused(researcher_user, editor_user):
+    case = f.CaseFactory(title="One")
+    api_client(researcher_user).patch(f"/api/v1/cases/{case.slug}/", {"title": "Two"}, format="json")
+    m.Case.objects.filter(pk=case.pk).update(title="Three")
+    with pytest.raises(StaleChange):
+        PendingChange.objects.get().approve(editor_user)
+    assert m.Case.objects.get(pk=case.pk).title == "Three"
+
+
+def test_a_researcher_cannot_approve(researcher_user):
+    from django.core.exceptions import PermissionDenied
+
+    case = f.CaseFactory()
+    api_client(researcher_user).patch(f"/api/v1/cases/{case.slug}/", {"title": "Two"}, format="json")
+    with pytest.raises(PermissionDenied):
+        PendingChange.objects.get().approve(researcher_user)
