@@ -5,16 +5,20 @@ for "the rows after this one in this order", which an index answers directly. Th
 the ordering values of the last row seen (and its primary key, which breaks ties), so it also
 stays correct while rows are added. Null values sort last whichever the direction, as partial
 dates are often unknown.
+
+The cursor is signed (django.core.signing, salted for this purpose and for the list and ordering
+it was made for): a client can follow it but not forge it, nor replay it on another list or
+ordering. A cursor that fails the signature, or whose values are not what the ordering's columns
+hold, is a 400.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime
-import json
+import math
 from dataclasses import dataclass
 
+from django.core import exceptions, signing
 from django.db.models import F, Q
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
@@ -90,19 +94,65 @@ def encode_value(value):
     return str(value)
 
 
+def column_of(queryset, field: str):
+    """The model field, or the annotation's output field (relevance), a term orders by."""
+    if field in queryset.query.annotations:
+        return queryset.query.annotations[field].output_field
+    return queryset.model._meta.pk if field == "pk" else queryset.model._meta.get_field(field)
+
+
+def holds(column, value) -> bool:
+    """Whether ``value`` is exactly what :func:`encode_value` writes for a value ``column`` can hold.
+
+    A second line of defence behind the signature: an impossible date, a number out of the
+    column's range, a string with a NUL (PostgreSQL refuses it) or a value of the wrong JSON type
+    would otherwise reach the database as a comparison it cannot make.
+    """
+    if value is None:
+        return column.null
+    if isinstance(value, (list, dict)):
+        return False
+    try:
+        python = column.to_python(value)
+        column.run_validators(python)
+    except (exceptions.ValidationError, ValueError, TypeError, ArithmeticError):
+        return False
+    if isinstance(python, str) and "\x00" in python:
+        return False
+    if isinstance(python, float) and not math.isfinite(python):
+        return False
+    encoded = encode_value(python)
+    return type(encoded) is type(value) and encoded == value
+
+
+CURSOR_SALT = "extraditions.api.cursor"
+
+
+def cursor_signer(view, terms: list[OrderingTerm]) -> signing.Signer:
+    """The signer of one list's cursors in one ordering: a cursor made for another list or another
+    ordering fails its signature. The separator keeps the cursor URL-safe."""
+    endpoint = getattr(view, "basename", None) or f"{type(view).__module__}.{type(view).__qualname__}"
+    ordering = ",".join(f"{'-' if term.descending else ''}{term.field}" for term in terms)
+    return signing.Signer(salt=f"{CURSOR_SALT}:{endpoint}:{ordering}", sep=".")
+
+
 class KeysetPagination(BasePagination):
     page_size = 50
     max_page_size = 1000
     cursor_query_param = "cursor"
     page_size_query_param = "page_size"
     count_query_param = "count"
-    invalid_cursor_message = "The cursor is not valid: use the next or previous link of a list as given."
+    invalid_cursor_message = (
+        "The cursor is not valid here: use the next or previous link of a list as given, "
+        "on the same list and with the same ordering."
+    )
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         self.page_size = self.get_page_size(request)
         terms = [*view.ordering_terms, OrderingTerm("pk")]
-        cursor_values, forward = self.decode_cursor(request, len(terms))
+        self.signer = cursor_signer(view, terms)
+        cursor_values, forward = self.decode_cursor(request, terms, queryset)
 
         # Counting is one query over the filtered set; a script walking a huge table can skip it.
         self.count = queryset.count() if self.wants_count(request) else None
@@ -141,21 +191,28 @@ class KeysetPagination(BasePagination):
             raise ValidationError({self.page_size_query_param: [f"Give a whole number from 1 to {self.max_page_size}."]})
         return size
 
-    def decode_cursor(self, request, length: int):
+    def decode_cursor(self, request, terms: list[OrderingTerm], queryset):
+        """The values and direction of the cursor given, checked: signed for this list and
+        ordering, and holding for each term a value its column can hold."""
         raw = request.query_params.get(self.cursor_query_param)
         if not raw:
             return None, True
         try:
-            payload = json.loads(base64.urlsafe_b64decode(raw.encode("ascii")))
+            payload = self.signer.unsign_object(raw)
             values, forward = payload["v"], payload["f"]
-            if not isinstance(values, list) or len(values) != length or not isinstance(forward, bool):
-                raise ValueError
-        except (ValueError, KeyError, TypeError, UnicodeError, binascii.Error):
+        except (signing.BadSignature, ValueError, KeyError, TypeError, UnicodeError):
             raise ValidationError({self.cursor_query_param: [self.invalid_cursor_message]}) from None
+        if not (
+            isinstance(values, list)
+            and len(values) == len(terms)
+            and isinstance(forward, bool)
+            and all(holds(column_of(queryset, term.field), value) for term, value in zip(terms, values))
+        ):
+            raise ValidationError({self.cursor_query_param: [self.invalid_cursor_message]})
         return values, forward
 
     def encode_cursor(self, values, forward: bool) -> str:
-        token = base64.urlsafe_b64encode(json.dumps({"v": values, "f": forward}).encode()).decode("ascii")
+        token = self.signer.sign_object({"v": values, "f": forward})
         return replace_query_param(self.request.build_absolute_uri(), self.cursor_query_param, token)
 
     def get_paginated_response(self, data):
