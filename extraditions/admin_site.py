@@ -10,7 +10,7 @@ from django_otp import devices_for_user, user_has_device
 from django_otp.forms import OTPAuthenticationFormMixin
 from django import forms
 
-from .roles import is_administrator
+from .visibility import is_staff_session
 
 
 class StaffLoginForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
@@ -39,9 +39,5 @@ class StaffAdminSite(AdminSite):
     login_template = "admin/staff_login.html"
 
     def has_permission(self, request):
-        user = request.user
-        if not super().has_permission(request):
-            return False
-        if is_administrator(user) or user_has_device(user, confirmed=True):
-            return user.is_verified()
-        return True
+        # Active staff past any second factor required of them: the test every channel applies.
+        return is_staff_session(request.user)
