@@ -36,6 +36,9 @@ if not SECRET_KEY:
             "SECRET_KEY is not set. Set it in the environment (or set DEBUG=1 for local development)."
         )
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
+# Former keys, comma-separated, while moving to a new one: sessions and API tokens made under them
+# still work (a token is hashed again under the new key at its next use; extraditions/tokens.py).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 
