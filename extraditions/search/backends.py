@@ -7,7 +7,16 @@ same query syntax, so they find the same records; they rank them by their own me
   titles weigh A, summaries B, full texts C), ranked by ``ts_rank`` over names, titles and
   summaries only: ranking thousands of matches over their full texts took seconds (a match in
   the full text alone ranks after them all, by id).
-- SQLite: the query translated to FTS5 syntax, ranked by ``bm25`` with column weights 10, 10, 4, 1.
+- SQLite: the query translated to FTS5 syntax, ranked by the matches FTS5 finds in each part of
+  the document (names and titles weigh 10, summaries 4; a match in the full text alone ranks
+  after them all, by id, as on PostgreSQL).
+
+A score depends on the record's own document and the query, never on other documents: hidden
+records are in the same index, and a measure with corpus-wide statistics (FTS5's ``bm25``: how
+many documents hold a word, their average length) changed the public's scores and order when a
+draft or a restricted record holding the words was added, telling whoever watched that it
+exists (tests/extraditions/test_search_isolation.py). PostgreSQL's ``ts_rank`` without
+normalisation reads the document's vector alone.
 
 The ``simple`` configuration does not stem: a word matches itself in any language, which is what
 rulings in English, Swedish, Czech, Polish and Spanish need of one index.
@@ -31,7 +40,9 @@ PARTS = ("names", "title", "summary", "body")
 RANKED_PARTS = ("names", "title", "summary")
 FULL_TEXT_ONLY_RANK = 0.001  # every result matches somewhere: one found in its full text alone ranks lowest, not zero
 POSTGRES_WEIGHTS = {"names": "A", "title": "A", "summary": "B", "body": "C"}
-SQLITE_WEIGHTS = (10.0, 10.0, 4.0, 1.0)
+# SQLite: n matches in a part count n / (n + 1) of its weight, so one match in a name or a title
+# (5) outweighs any number in a summary (under 4), and repeats add less and less.
+SQLITE_WEIGHTS = {"names": 10.0, "title": 10.0, "summary": 4.0}
 FTS_TABLE = "extraditions_search_fts"
 
 
@@ -104,11 +115,20 @@ class SQLiteBackend:
         return Q(pk__in=RawSQL(sql, [query, content_type(model).pk]))
 
     def relevance(self, model, text: str):
+        """The weighted matches in the record's own names, title and summary (see SQLITE_WEIGHTS).
+
+        FTS5 counts them: ``highlight()`` marks each match in a part with one character, so the
+        part grows by its number of matches. Not ``bm25``, whose statistics span the whole
+        table, hidden documents included (the module's docstring).
+        """
         query = fts5_query(text) or '""'
-        weights = ", ".join(str(w) for w in SQLITE_WEIGHTS)
-        # bm25 is lower for better matches; negated so that, as on PostgreSQL, higher is better.
+        scores = " + ".join(
+            f"{weight} * (1 - 1.0 / (1 + length(highlight({FTS_TABLE}, {PARTS.index(part)}, '*', '')) "
+            f"- length({FTS_TABLE}.{part})))"
+            for part, weight in SQLITE_WEIGHTS.items()
+        )
         sql = (
-            f"SELECT -bm25({FTS_TABLE}, {weights}) FROM {FTS_TABLE} "
+            f"SELECT {scores} + {FULL_TEXT_ONLY_RANK} FROM {FTS_TABLE} "
             f"JOIN extraditions_searchdocument d ON d.id = {FTS_TABLE}.rowid "
             f"WHERE {FTS_TABLE} MATCH %s AND d.content_type_id = %s AND d.object_id = {model._meta.db_table}.{model._meta.pk.column}"
         )
