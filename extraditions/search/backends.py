@@ -108,8 +108,10 @@ class SQLiteBackend:
         query = fts5_query(text)
         if query is None:
             return Q(pk__in=[])
+        # CROSS JOIN: the full-text index first, then the matches' documents (SQLite otherwise
+        # looked the query up once per document of the kind, matching or not).
         sql = (
-            f"SELECT d.object_id FROM {FTS_TABLE} JOIN extraditions_searchdocument d ON d.id = {FTS_TABLE}.rowid "
+            f"SELECT d.object_id FROM {FTS_TABLE} CROSS JOIN extraditions_searchdocument d ON d.id = {FTS_TABLE}.rowid "
             f"WHERE {FTS_TABLE} MATCH %s AND d.content_type_id = %s"
         )
         return Q(pk__in=RawSQL(sql, [query, content_type(model).pk]))
