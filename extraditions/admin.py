@@ -381,3 +381,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         count = revoke_tokens(queryset, request.user)
         self.message_user(request, f"{count} token(s) revoked: they no longer open the API.")
+
+from . import changes_admin  # noqa: E402,F401  (pending changes: extraditions/changes_admin.py)

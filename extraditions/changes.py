@@ -50,11 +50,33 @@ def publishable_models() -> list[type]:
     return [m for m in apps.get_models() if issubclass(m, PublishableModel) and m._meta.app_label in DOMAIN_APPS]
 
 
-def may_change_public_view(user) -> bool:
-    """Editors (the "publish" permission on every publishable kind) change the public's view themselves."""
+def approval_permissions(rows: list[dict] | None = None) -> set[str]:
+    """The "publish" permissions that let a user change what the public sees of ``rows``: for each
+    row, that of its own kind if it is publishable, else of the kinds its visibility comes from; for
+    reference data (no visibility of its own) or without rows, those of every publishable kind."""
     from .publication import publish_permission
 
-    return is_staff_session(user) and user.has_perms([publish_permission(m) for m in publishable_models()])
+    everything = {publish_permission(m) for m in publishable_models()}
+    if rows is None:
+        return everything
+    needed = set()
+    for row in rows:
+        model = apps.get_model(row["model"])
+        owners = []
+        for path in model.visibility_paths:
+            owner = model
+            for part in [p for p in path.lstrip("?").split("__") if p]:
+                owner = owner._meta.get_field(part).related_model
+            owners.append(owner)
+        if not owners:
+            return everything
+        needed |= {publish_permission(owner) for owner in owners}
+    return needed
+
+
+def may_change_public_view(user, rows: list[dict] | None = None) -> bool:
+    """Editors (the "publish" permission, see :func:`approval_permissions`) change the public's view themselves."""
+    return is_staff_session(user) and user.has_perms(approval_permissions(rows))
 
 
 def row_state(obj) -> dict:
@@ -260,7 +282,7 @@ class PendingChange(models.Model):
     def _check_decider(self, editor) -> None:
         from django.core.exceptions import PermissionDenied
 
-        if not may_change_public_view(editor):
+        if not may_change_public_view(editor, self.rows):
             raise PermissionDenied("Only an editor may approve or reject a change to what the public sees.")
 
     def _decide(self, status, editor, note) -> None:
@@ -347,9 +369,9 @@ class HoldPublicChangesMiddleware:
             with transaction.atomic(), recorder.listening():
                 response = self.get_response(request)
                 user = getattr(request, "user", None)
-                if response.status_code < 400 and is_staff_session(user) and not may_change_public_view(user):
+                if response.status_code < 400 and is_staff_session(user):
                     rows = recorder.settle()
-                    if needs_approval(rows):
+                    if needs_approval(rows) and not may_change_public_view(user, rows):
                         raise ChangeHeld
         except ChangeHeld:
             pending = PendingChange.objects.create(author=request.user, summary=describe(rows), rows=rows)

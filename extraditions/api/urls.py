@@ -9,6 +9,7 @@ from treaties.api import views as treaties
 
 from .countries import CountryViewSet
 from .docs import RedocDocsView, SwaggerDocsView
+from .pending import PendingChangeViewSet
 from .routers import router
 from .search import SearchView
 from .stats import StatsView
@@ -41,5 +42,10 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SwaggerDocsView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", RedocDocsView.as_view(url_name="api:schema"), name="redoc"),
+    # Staff only, so not in the router's public root.
+    path("pending-changes/", PendingChangeViewSet.as_view({"get": "list"}), name="pendingchange-list"),
+    path("pending-changes/<int:pk>/", PendingChangeViewSet.as_view({"get": "retrieve"}), name="pendingchange-detail"),
+    path("pending-changes/<int:pk>/approve/", PendingChangeViewSet.as_view({"post": "approve"}), name="pendingchange-approve"),
+    path("pending-changes/<int:pk>/reject/", PendingChangeViewSet.as_view({"post": "reject"}), name="pendingchange-reject"),
     path("", include(router.urls)),
 ]

@@ -99,3 +99,40 @@ def test_a_researcher_cannot_approve(researcher_user):
     api_client(researcher_user).patch(f"/api/v1/cases/{case.slug}/", {"title": "Two"}, format="json")
     with pytest.raises(PermissionDenied):
         PendingChange.objects.get().approve(researcher_user)
+
+
+def test_the_queue_in_the_api_staff_read_editors_decide(researcher_user, editor_user, anonymous_client):
+    case = f.CaseFactory(title="One")
+    api_client(researcher_user).patch(f"/api/v1/cases/{case.slug}/", {"title": "Two"}, format="json")
+    pending = PendingChange.objects.get()
+    url = f"/api/v1/pending-changes/{pending.pk}/"
+    assert anonymous_client.get("/api/v1/pending-changes/").status_code in (401, 403)
+    assert api_client(researcher_user).get(url).json()["differences"][0]["fields"][0]["after"] == "Two"
+    assert api_client(researcher_user).post(f"{url}approve/", {}, format="json").status_code == 403
+    approved = api_client(editor_user).post(f"{url}approve/", {"note": "Checked against p. 12"}, format="json")
+    assert approved.status_code == 200 and approved.json()["status"] == "approved"
+    assert api_client(editor_user).post(f"{url}reject/", {}, format="json").status_code == 409
+    assert m.Case.objects.get(pk=case.pk).title == "Two"
+
+
+def test_the_queue_in_the_workspace(researcher_user, editor_user, client):
+    from tests.conftest import verify_second_factor
+
+    case = f.CaseFactory(title="One")
+    api_client(researcher_user).patch(f"/api/v1/cases/{case.slug}/", {"title": "Two"}, format="json")
+    pending = PendingChange.objects.get()
+    verify_second_factor(client, editor_user)
+    page = client.get(f"/admin/extraditions/pendingchange/{pending.pk}/change/")
+    assert page.status_code == 200 and "Two" in page.content.decode()
+    response = client.post(
+        "/admin/extraditions/pendingchange/", {"action": "approve", "_selected_action": [pending.pk]}
+    )
+    assert response.status_code == 302
+    assert m.Case.objects.get(pk=case.pk).title == "Two"
+
+
+@pytest.fixture
+def anonymous_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
