@@ -6,6 +6,10 @@ field (tests/api/conftest.build_hidden_world). The crawl starts from the home pa
 robots.txt, the API's root, schema and docs, and searches for words the hidden records hold, then follows every
 link it finds: hrefs in pages, URLs in API answers, locations in the sitemap. Every answer must
 be a success or a redirect, and no answer may contain the marker.
+
+Around the crawl: staff searching the same words do find the marker (else a broken search would
+pass it); adding the hidden world to the public one changes no public answer (counts, facets,
+figures, CSV); and the hidden world has an example of every relation between records, both ways.
 """
 
 import difflib
