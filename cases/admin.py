@@ -119,7 +119,7 @@ class AffiliationAdmin(BaseAdmin):
 class PersonAdminForm(PublishableForm):
     """On a new person: refuse to save a likely duplicate until the researcher says it is not one."""
 
-    not_a_duplicate = forms.BooleanField(
+    confirm_not_duplicate = forms.BooleanField(
         required=False,
         label="I checked the likely duplicates: this is a different person",
         help_text="Shown when the names match persons already recorded.",
@@ -131,7 +131,7 @@ class PersonAdminForm(PublishableForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk is None and not cleaned.get("not_a_duplicate"):
+        if self.instance.pk is None and not cleaned.get("confirm_not_duplicate"):
             duplicates = likely_duplicates([cleaned.get("name"), cleaned.get("name_original")])
             if duplicates:
                 items = format_html_join(
@@ -180,7 +180,7 @@ class PersonAdmin(ImportMixin, PublishableAdmin):
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None:
-            return ((None, {"fields": ("not_a_duplicate",)}), *fieldsets)
+            return ((None, {"fields": ("confirm_not_duplicate",)}), *fieldsets)
         return fieldsets
 
     def get_search_results(self, request, queryset, search_term):

@@ -18,7 +18,7 @@ from sources.models import Citation
 from .visibility import log_restricted_among, log_restricted_view
 from .forms import with_partial_dates
 from .models import PublicationStatus, RestrictedRecordView, Visibility
-from .publication import editor_only_changes, publication_problems, publish_permission
+from .publication import TransitionRefused, publication_state, publish_permission, transition, transition_errors
 from .roles import is_administrator
 from .tokens import DEFAULT_DAYS, MAX_DAYS, ApiToken, issue_problems, issue_token, revoke_tokens
 
@@ -161,26 +161,21 @@ BOOKKEEPING_FIELDSET = ("Record", {"fields": ("uid", ("created_at", "updated_at"
 class PublishableForm(ConcurrencyGuardForm):
     """Only an editor changes what only an editor may change (extraditions/publication.py)."""
 
+    user = None  # set by the admin that builds the form: whose permissions the publication service checks
+
     def clean(self):
         cleaned = super().clean()
-        fields = [name for name in ("publication_status", "visibility", "visibility_decided") if name in self.fields]
         model = self._meta.model
         # On a new record, "before" is what the record would be by default.
-        before = {name: self.initial.get(name, model._meta.get_field(name).get_default()) for name in fields}
-        after = {name: cleaned.get(name) for name in fields}
-        refused = editor_only_changes(before, after) if not self.can_publish else {}
-        for field, message in refused.items():
-            self.add_error(field, message)
-        if after.get("publication_status") == PublicationStatus.PUBLISHED != before.get("publication_status"):
-            pending = copy.copy(self.instance)  # the record as it would be saved, to check it
-            for name in {f.name for f in self._meta.model._meta.concrete_fields if not f.primary_key} & set(cleaned):
-                setattr(pending, name, cleaned[name])
-            problems = publication_problems(pending)
-            if problems:
-                self.add_error(
-                    "publication_status",
-                    f"Not ready to publish: needs {', '.join(problems)}. Save what is missing first, then publish.",
-                )
+        before = publication_state(model if self.instance.pk is None else model._default_manager.get(pk=self.instance.pk))
+        pending = copy.copy(self.instance)  # the record as it would be saved, to check it
+        for name in {f.name for f in model._meta.concrete_fields if not f.primary_key} & set(cleaned):
+            setattr(pending, name, cleaned[name])
+        for field, message in transition_errors(before, pending, self.user).items():
+            if field in self.fields:
+                self.add_error(field, message + (" Save what is missing first, then publish." if "Not ready" in message else ""))
+            else:
+                self.add_error(None, message)
         return cleaned
 
 
@@ -191,7 +186,7 @@ class PublishableInlineMixin:
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        formset.form.can_publish = request.user.has_perm(publish_permission(self.model))
+        formset.form.user = request.user
         return formset
 
 
@@ -205,21 +200,24 @@ class PublishableAdmin(CitableAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        form.can_publish = self.has_publish_permission(request)
+        form.user = request.user
         return form
 
     def has_publish_permission(self, request) -> bool:
         return request.user.has_perm(publish_permission(self.model))
 
     def _set(self, request, queryset, message, **values):
-        # Saved one by one so that history records each change and its author.
+        # One by one through the publication service, so that history records each change and its author.
         count = 0
         for obj in queryset:
-            for field, value in values.items():
-                setattr(obj, field, value)
-            obj.save(update_fields=[*values, "updated_at"])
-            count += 1
-        self.message_user(request, f"{count} record(s) {message}.")
+            try:
+                transition(obj, request.user, **values)
+                count += 1
+            except TransitionRefused as refused:
+                reason = str(refused).removeprefix("Not ready to publish: ")
+                self.message_user(request, f"Not {message} — {obj}: {reason}", messages.WARNING)
+        if count:
+            self.message_user(request, f"{count} record(s) {message}.")
 
     @admin.action(description="Submit selected for review", permissions=["change"])
     def submit_for_review(self, request, queryset):
@@ -228,14 +226,7 @@ class PublishableAdmin(CitableAdmin):
 
     @admin.action(description="Publish selected", permissions=["publish"])
     def publish(self, request, queryset):
-        ready, refused = [], []
-        for record in queryset:
-            problems = publication_problems(record)
-            (refused.append(f"{record}: needs {', '.join(problems)}") if problems else ready.append(record.pk))
-        if ready:
-            self._set(request, queryset.filter(pk__in=ready), "published", publication_status=PublicationStatus.PUBLISHED)
-        for line in refused:
-            self.message_user(request, f"Not published — {line}.", messages.WARNING)
+        self._set(request, queryset, "published", publication_status=PublicationStatus.PUBLISHED)
 
     @admin.action(description="Unpublish selected (back to draft)", permissions=["publish"])
     def unpublish(self, request, queryset):

@@ -24,7 +24,7 @@ from rest_framework import exceptions, serializers
 
 from extraditions.models import PublicationStatus
 from extraditions.visibility import is_staff_session, is_visible, label
-from extraditions.publication import editor_only_changes, publication_problems, publish_permission
+from extraditions.publication import not_ready, publication_state, refused_to
 from extraditions.partial_dates import PartialDate, PartialDateProperty
 
 
@@ -302,30 +302,19 @@ class RecordSerializer(CountryFieldMixin, serializers.ModelSerializer):
         except Exception:
             return False
 
-    PUBLICATION_FIELDS = ("publication_status", "visibility", "visibility_decided")
-
     def check_publish_permission(self, attrs):
-        """Publishing, unpublishing, lifting a restriction and deciding a person's visibility
-        take the "publish" permission (extraditions/publication.py); restricting does not."""
-        model = self.Meta.model
-        fields = [name for name in self.PUBLICATION_FIELDS if hasattr(model, name)]
-        if self.instance is not None:
-            before = {name: getattr(self.instance, name) for name in fields}
-        else:
-            before = {name: model._meta.get_field(name).get_default() for name in fields}
-        after = {**before, **{name: attrs[name] for name in fields if name in attrs}}
-        refused = editor_only_changes(before, after)
-        user = request_user(self.context)
-        if refused and not (user and user.has_perm(publish_permission(model))):
+        """Publishing, unpublishing, lifting a restriction and deciding a person's visibility take
+        the "publish" permission (extraditions/publication.py); restricting does not."""
+        self._before = publication_state(self.instance if self.instance is not None else self.Meta.model)
+        after = publication_state(self.Meta.model, {**self._before, **attrs})
+        refused = refused_to(request_user(self.context), self.Meta.model, self._before, after)
+        if refused:
             raise exceptions.PermissionDenied(" ".join(refused.values()))
-        self._publishing = after.get("publication_status") == PublicationStatus.PUBLISHED != before.get("publication_status")
 
     def check_ready_to_publish(self, instance) -> None:
-        problems = publication_problems(instance) if getattr(self, "_publishing", False) else []
+        problems = not_ready(self._before, instance)
         if problems:
-            raise serializers.ValidationError(
-                {"publication_status": [f"Not ready to publish: needs {', '.join(problems)}."]}
-            )
+            raise serializers.ValidationError({name: [message] for name, message in problems.items()})
 
     def create(self, validated_data):
         return self.save_instance(validated_data)

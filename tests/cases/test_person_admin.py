@@ -33,7 +33,7 @@ def test_the_admin_warns_of_a_likely_duplicate_until_confirmed(admin_client, db)
     assert not Person.objects.filter(slug="qiao-2").exists()
 
     confirmed = admin_client.post(
-        ADD_URL, add_form(name="Qiao Jian-Jun", slug="qiao-2", name_original="喬建軍", not_a_duplicate="on")
+        ADD_URL, add_form(name="Qiao Jian-Jun", slug="qiao-2", name_original="喬建軍", confirm_not_duplicate="on")
     )
     assert confirmed.status_code == 302
     assert Person.objects.filter(slug="qiao-2").exists()
