@@ -15,6 +15,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import ListView, TemplateView
+from rest_framework.exceptions import ValidationError
 
 from extraditions.api.routers import basename_of
 from extraditions.models import RestrictedRecordView
@@ -109,12 +110,7 @@ class FacetedSearchView(SitePageMixin, ListView):
 
     def get_queryset(self):
         queryset = self.optimise(self.model.objects.visible_to(self.request.user))
-        params = QueryDict(mutable=True)
-        for key in self.request.GET:
-            if key in self.filterset_class.base_filters:
-                params.setlist(key, self.request.GET.getlist(key))
-        self.filterset = self.filterset_class(params, queryset, request=self.request)
-        filtered = self.filterset.qs if self.filterset.is_valid() else queryset.none()
+        filtered = self.apply_filters(queryset)
         self.query = self.request.GET.get("q", "").strip()[:500]
         if self.query:
             # The API's search for this kind: full text, names, or words in its fields.
@@ -124,6 +120,33 @@ class FacetedSearchView(SitePageMixin, ListView):
         if "relevance" in filtered.query.annotations:
             return filtered.order_by("-relevance", "pk")
         return filtered.order_by(*self.default_ordering, "pk")
+
+    def apply_filters(self, queryset):
+        """``queryset`` narrowed by the filters understood. A value a filter refuses (``ground=none``,
+        a date that does not exist) is left out and kept, with why, in ``filter_errors``: the page
+        says so, with a 400, as the API does; neither a silently empty list nor a 500."""
+        params = QueryDict(mutable=True)
+        for key in self.request.GET:
+            if key in self.filterset_class.base_filters:
+                params.setlist(key, self.request.GET.getlist(key))
+        self.filter_errors = {}
+        while True:
+            filterset = self.filterset_class(params, queryset, request=self.request)
+            if filterset.is_valid():
+                try:
+                    return filterset.qs
+                except ValidationError as error:  # the API's: a filter that checks ids against the records
+                    errors = {name: [str(message) for message in messages] for name, messages in error.detail.items()}
+            else:
+                errors = {name: list(messages) for name, messages in filterset.errors.items()}
+            self.filter_errors |= errors
+            if not [name for name in errors if params.pop(name, None) is not None]:
+                params.clear()  # an error of no one parameter: no filter is applied
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.filter_errors:
+            response_kwargs.setdefault("status", 400)
+        return super().render_to_response(context, **response_kwargs)
 
     def params_without(self, *names: str) -> QueryDict:
         """This list's parameters but the page and ``names``: what a link or a form keeps."""
@@ -166,7 +189,7 @@ class FacetedSearchView(SitePageMixin, ListView):
             **context,
             "facets": self.facet_blocks(),
             "query": self.query,
-            "errors": self.filterset.errors,
+            "errors": self.filter_errors,
             "kept_params": pairs(self.params_without("q")),  # what the search box keeps
             "page_query": page_query,
             "date_range": date_range,
@@ -244,7 +267,9 @@ class PersonListView(FacetedSearchView):
     search_placeholder = "Qiao Jianjun, 乔建军, qiaojianjun"
 
     def optimise(self, queryset):
-        return queryset.prefetch_related("affiliations")
+        # Other names as the reader may see them: a pseudonymous person's only for staff.
+        aliases = Prefetch("aliases", queryset=m.Alias.objects.visible_to(self.request.user).order_by("name"))
+        return queryset.prefetch_related("affiliations", aliases)
 
 
 class NoticeListView(FacetedSearchView):
