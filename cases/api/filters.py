@@ -183,7 +183,7 @@ class CourtRulingFilterSet(RecordFilterSet):
     level = choice(m.CourtRuling, "level")
     decision = choice(m.CourtRuling, "decision")
     ground = StableIdFilter(
-        field_name="grounds__slug", help_text="A legal provision relied on, e.g. echr-art-3; several match any."
+        field_name="grounds__slug", help_text="A legal provision relied on, e.g. echr-3; several match any."
     )
     instrument = choice(m.CourtRuling, "grounds__instrument", help_text="An instrument relied on, e.g. echr.")
     assurance_assessment = choice(m.CourtRuling, "assurance_assessment")
