@@ -267,7 +267,9 @@ class PersonListView(FacetedSearchView):
     search_placeholder = "Qiao Jianjun, 乔建军, qiaojianjun"
 
     def optimise(self, queryset):
-        return queryset.prefetch_related("affiliations")
+        # Other names as the reader may see them: a pseudonymous person's only for staff.
+        aliases = Prefetch("aliases", queryset=m.Alias.objects.visible_to(self.request.user).order_by("name"))
+        return queryset.prefetch_related("affiliations", aliases)
 
 
 class NoticeListView(FacetedSearchView):
