@@ -261,23 +261,25 @@ class PendingChange(models.Model):
 
     def approve(self, editor, note: str = "") -> None:
         """Write the rows as the author meant them, in one transaction; refuse if they changed since."""
-        self._check_decider(editor)
-        with transaction.atomic():
-            locked = PendingChange.objects.select_for_update().get(pk=self.pk)
-            if locked.status != PendingChangeStatus.PENDING:
-                raise StaleChange("This change has already been decided.")
+        with self._deciding(editor):
             created_ids: dict[tuple[str, int], int] = {}
             for row in self.rows:
                 self._apply(row, created_ids)
             self._decide(PendingChangeStatus.APPROVED, editor, note)
 
     def reject(self, editor, note: str = "") -> None:
+        with self._deciding(editor):
+            self._decide(PendingChangeStatus.REJECTED, editor, note)
+
+    @contextmanager
+    def _deciding(self, editor):
+        """One decision at a time, by an editor, on a change still pending."""
         self._check_decider(editor)
         with transaction.atomic():
             locked = PendingChange.objects.select_for_update().get(pk=self.pk)
             if locked.status != PendingChangeStatus.PENDING:
                 raise StaleChange("This change has already been decided.")
-            self._decide(PendingChangeStatus.REJECTED, editor, note)
+            yield
 
     def _check_decider(self, editor) -> None:
         from django.core.exceptions import PermissionDenied

@@ -12,26 +12,24 @@ from tests.api.conftest import staff_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def researcher_user(db):
+def member_of(role: str, username: str):
     from django.contrib.auth.models import Group
     from extraditions.roles import setup_roles
 
     setup_roles()
-    user = staff_user("res")
-    user.groups.add(Group.objects.get(name="researcher"))
+    user = staff_user(username)
+    user.groups.add(Group.objects.get(name=role))
     return type(user).objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def researcher_user(db):
+    return member_of("researcher", "res")
 
 
 @pytest.fixture
 def editor_user(db):
-    from django.contrib.auth.models import Group
-    from extraditions.roles import setup_roles
-
-    setup_roles()
-    user = staff_user("ed")
-    user.groups.add(Group.objects.get(name="editor"))
-    return type(user).objects.get(pk=user.pk)
+    return member_of("editor", "ed")
 
 
 def api_client(user):
