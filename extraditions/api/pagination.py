@@ -79,7 +79,7 @@ def rows_after(queryset, terms: list[OrderingTerm], values: list | None, forward
         return list(queryset.filter(keyset_condition(terms, values, forward)).order_by(*order)[:limit])
     bound = Q(**{f"{first.field}__{'lte' if first.descending else 'gte'}": value})
     rows = list(queryset.filter(bound, keyset_condition(terms, values, forward, nulls=False)).order_by(*order)[:limit])
-    if len(rows) < limit and queryset.model._meta.get_field(first.field).null:
+    if len(rows) < limit and column_of(queryset, first.field).null:  # an annotation (relevance) too
         nulls = queryset.filter(**{f"{first.field}__isnull": True}).order_by(*order)
         rows += list(nulls[: limit - len(rows)])
     return rows
