@@ -88,6 +88,21 @@ ERRORS = {
     "503": "The database is unavailable for a moment; retry after `Retry-After` seconds.",
 }
 SAFE_METHODS = {"get", "head", "options"}
+HELD = {
+    "description": (
+        "The write would change what the public sees and the account may not publish: it was not applied, "
+        "but kept as a pending change for an editor (docs/api.md)."
+    ),
+    "content": {"application/json": {"schema": {
+        "type": "object",
+        "required": ["status", "detail", "pending_change"],
+        "properties": {
+            "status": {"type": "string", "enum": ["pending"]},
+            "detail": {"type": "string"},
+            "pending_change": {"type": "string", "format": "uri"},
+        },
+    }}},
+}
 
 
 def errors_and_anonymous_reads(result, generator, request, public):
@@ -104,6 +119,8 @@ def errors_and_anonymous_reads(result, generator, request, public):
                 codes |= {"405", "409", "413"}
             if method in {"put", "patch", "delete"}:
                 codes.add("412")
+            if not safe and "/pending-changes/" not in path:
+                operation["responses"].setdefault("202", HELD)
             for code in sorted(codes):
                 operation["responses"].setdefault(code, {
                     "description": ERRORS[code],
