@@ -12,7 +12,7 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 
-from extraditions.visibility import SYSTEM, is_staff_session
+from extraditions.visibility import PUBLIC, SYSTEM, is_staff_session, matches_in_memory, original_name
 from extraditions.search.indexing import SearchKind, register, touches
 from extraditions.search.names import (
     NameKind,
@@ -25,7 +25,6 @@ from extraditions.search.text import fold, parse_query
 
 from .models import (
     Alias,
-    AliasKind,
     Case,
     CaseParticipant,
     CourtRuling,
@@ -44,10 +43,7 @@ def person_names(persons) -> str:
 
 
 def person_document(person: Person) -> dict[str, str]:
-    names = [person.name]
-    if not person.is_pseudonym:
-        names.append(person.name_original)
-    names += [alias.name for alias in person.public_aliases]
+    names = [person.name, original_name(person, PUBLIC), *(alias.name for alias in person.public_aliases)]
     return {
         "names": "\n".join(name for name in names if name),
         "title": "",
@@ -82,11 +78,13 @@ def ruling_document(ruling: CourtRuling) -> dict[str, str]:
 
 def name_forms_of(person: Person) -> list[PersonName]:
     """Every form the person is found by, and whether the public may find them by it."""
+    # Whether the public may find the person by a name is the visibility policy's answer for it.
     names = [(person.name, True)]
     if person.name_original:
-        names.append((person.name_original, not person.is_pseudonym))
+        names.append((person.name_original, bool(original_name(person, PUBLIC))))
     for alias in person.aliases.all():
-        names.append((alias.name, not person.is_pseudonym or alias.kind == AliasKind.PSEUDONYM))
+        alias.person = person  # already loaded: the policy reads the pseudonym flag from it
+        names.append((alias.name, matches_in_memory(alias, Alias.public_condition)))
     rows = {}
     for name, is_public in names:
         for form in name_forms(name):

@@ -63,6 +63,15 @@ class _SystemReader:
 SYSTEM = _SystemReader()
 
 
+class _PublicReader:
+    """The anonymous public, for code that asks "what may the public see of this?" outside a request."""
+
+    is_authenticated = is_active = is_staff = False
+
+
+PUBLIC = _PublicReader()
+
+
 # --- the declaration, as a database condition -------------------------------------------------------
 
 

@@ -9,7 +9,7 @@ from rest_framework import exceptions, serializers
 
 from cases import models as m
 from cases.search import likely_duplicates
-from extraditions.visibility import is_staff_session, original_name
+from extraditions.visibility import original_name
 from extraditions.api.serializers import (
     BOOKKEEPING_FIELDS,
     CHANGE_FIELDS,

@@ -22,7 +22,6 @@ from django_countries.serializers import CountryFieldMixin
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 
-from extraditions.models import PublicationStatus
 from extraditions.visibility import is_staff_session, is_visible, label
 from extraditions.publication import not_ready, publication_state, refused_to
 from extraditions.partial_dates import PartialDate, PartialDateProperty
