@@ -74,7 +74,7 @@ class DownloadsView(SitePageMixin, TemplateView):
 class FacetChoice:
     label: str
     count: int
-    url: str
+    url: str | None  # None: nothing selects it (records with no value)
     selected: bool
 
 
@@ -167,7 +167,9 @@ class FacetedSearchView(SitePageMixin, ListView):
                     params.setlist(name, [v for v in params.getlist(name) if v != value])
                 else:
                     params.appendlist(name, value)
-                block.choices.append(FacetChoice(row["label"], row["count"], f"?{params.urlencode()}", value in chosen))
+                # Records with no value are counted, but no filter selects "no value": shown without a link.
+                url = f"?{params.urlencode()}" if value else None
+                block.choices.append(FacetChoice(row["label"], row["count"], url, value in chosen))
             blocks.append(block)
         return blocks
 
