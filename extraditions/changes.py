@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.apps import apps
@@ -142,17 +143,13 @@ class ChangeRecorder:
 
     @contextmanager
     def listening(self):
-        handlers = [
-            (pre_save, self.pre_save), (post_save, self.post_save), (pre_delete, self.pre_delete),
-            (post_delete, self.post_delete), (m2m_changed, self.m2m_changed),
-        ]
-        for signal, handler in handlers:
-            signal.connect(handler, weak=False, dispatch_uid=f"change-recorder-{id(self)}-{signal!r}")
+        """Record the writes of this request only: the signals are global, the recorder is not
+        (a context variable, so that concurrent requests in other threads are not mixed in)."""
+        token = _active_recorder.set(self)
         try:
             yield self
         finally:
-            for signal, _ in handlers:
-                signal.disconnect(dispatch_uid=f"change-recorder-{id(self)}-{signal!r}")
+            _active_recorder.reset(token)
 
     # --- after the write -------------------------------------------------------------------------
 
@@ -173,6 +170,25 @@ class ChangeRecorder:
                 "public_after": current is not None and is_public_row(change.model, change.pk),
             })
         return settled
+
+
+_active_recorder: ContextVar[ChangeRecorder | None] = ContextVar("change_recorder", default=None)
+
+
+def _dispatch(method: str):
+    def handler(sender, **kwargs):
+        recorder = _active_recorder.get()
+        if recorder is not None:
+            getattr(recorder, method)(sender, **kwargs)
+
+    return handler
+
+
+for _signal, _method in (
+    (pre_save, "pre_save"), (post_save, "post_save"), (pre_delete, "pre_delete"), (post_delete, "post_delete"),
+    (m2m_changed, "m2m_changed"),
+):
+    _signal.connect(_dispatch(_method), weak=False, dispatch_uid=f"change-recorder-{_method}")
 
 
 def needs_approval(rows: list[dict]) -> bool:
