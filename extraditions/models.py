@@ -119,10 +119,6 @@ class PublishableModel(CitableModel):
         # "publish" covers publishing, unpublishing and restricting: an editor's job, not a researcher's.
         default_permissions = ("add", "change", "delete", "view", "publish")
 
-    @property
-    def is_public(self) -> bool:
-        return self.publication_status == PublicationStatus.PUBLISHED and self.visibility == Visibility.PUBLIC
-
 
 from .search.models import SearchDocument  # noqa: E402,F401  (the app's concrete model lives with the search code)
 from .tokens import ApiToken  # noqa: E402  (with the code that issues and checks tokens)
