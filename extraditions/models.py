@@ -3,7 +3,7 @@
 - :class:`BaseModel`: timestamps, a stable public identifier and change history on every record.
 - :class:`CitableModel`: a record that sources can be cited for (``record.citations``).
 - :class:`PublishableModel`: a record that can be shown to the public once published, unless
-  restricted. Visibility is decided in one place, :meth:`VisibilityQuerySet.visible_to`.
+  restricted. Who may see what is decided in one place, :mod:`extraditions.visibility`.
 """
 
 import uuid
