@@ -146,6 +146,21 @@ def test_the_api_refuses_writes_from_a_session_without_the_code(password_only, w
     assert Case.objects.get(pk=worlds["restricted"]["case"].pk).visibility == "restricted"
 
 
+def test_a_session_without_the_code_is_rate_limited_as_the_public(password_only, settings, client):
+    settings.API_ANONYMOUS_RATE = "3/minute"
+    for _ in range(3):
+        assert password_only.get("/api/v1/treaties/").status_code == 200
+    assert password_only.get("/api/v1/treaties/").status_code == 429
+
+
+def test_staff_with_the_code_are_not_rate_limited(client, settings):
+    settings.API_ANONYMOUS_RATE = "3/minute"
+    user = account("ada", ADMINISTRATOR, device=True)
+    log_in(client, user, code_of(user))
+    for _ in range(5):
+        assert client.get("/api/v1/treaties/").status_code == 200
+
+
 def test_the_site_shows_a_session_without_the_code_what_it_shows_the_public(password_only, worlds):
     for world in ("restricted", "draft"):
         for kind in RECORDS:
