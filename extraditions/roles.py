@@ -43,7 +43,10 @@ def role_permissions() -> dict[str, list[Permission]]:
         ADMINISTRATOR: [
             *domain_permissions("view", "add", "change", "delete", "publish", "merge"),
             *Permission.objects.filter(content_type__app_label__in=("auth", "otp_totp", "axes")),
-            *Permission.objects.filter(content_type__app_label="extraditions", content_type__model="apitoken"),
+            # Tokens, and the log of restricted views (read-only in the workspace).
+            *Permission.objects.filter(
+                content_type__app_label="extraditions", content_type__model__in=("apitoken", "restrictedrecordview")
+            ),
         ],
     }
 

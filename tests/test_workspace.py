@@ -174,3 +174,15 @@ def test_lists_that_show_restricted_records_to_staff_are_logged_too(admin_client
     admin_client.get("/cases/")
     logged = list(RestrictedRecordView.objects.order_by("channel").values_list("object_id", "channel"))
     assert logged == [(secret.pk, "admin"), (secret.pk, "api"), (secret.pk, "site")]
+
+
+@pytest.mark.django_db
+def test_an_administrator_reads_the_log_of_restricted_views(client):
+    """Not only superusers: the administrator role reads the log (and nobody edits it)."""
+    from extraditions.roles import ADMINISTRATOR
+    from tests.conftest import verify_second_factor
+
+    user = member(client, "ada", ADMINISTRATOR)
+    verify_second_factor(client, user)
+    assert client.get(reverse("admin:extraditions_restrictedrecordview_changelist")).status_code == 200
+    assert client.get(reverse("admin:extraditions_restrictedrecordview_add")).status_code == 403

@@ -215,6 +215,10 @@ class CountryCodeFilter(VisibleRelationMixin, django_filters.MultipleChoiceFilte
 
 
 class StableIdsFormField(forms.CharField):
+    # More ids than a page can hold is no longer a question a list answers; and SQLite refuses a
+    # query with hundreds of thousands of variables (a 503 instead of the 400 it is).
+    MAX_IDS = 1000
+
     def __init__(self, *args, uuids: bool = False, **kwargs):
         self.uuids = uuids
         super().__init__(*args, **kwargs)
@@ -222,6 +226,8 @@ class StableIdsFormField(forms.CharField):
     def clean(self, value):
         value = super().clean(value)
         ids = [item.strip() for item in (value or "").split(",") if item.strip()]
+        if len(ids) > self.MAX_IDS:
+            raise forms.ValidationError(f"Give at most {self.MAX_IDS} ids.")
         if self.uuids:
             try:
                 return [str(uuid.UUID(item)) for item in ids]

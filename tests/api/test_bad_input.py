@@ -162,3 +162,11 @@ def test_times_with_any_offset_are_compared_in_utc(anonymous, moment, status):
 
 def test_a_nul_character_in_a_page_s_query_is_a_400(client):
     assert client.get("/cases/?q=a%00b").status_code == 400
+
+
+@pytest.mark.django_db
+def test_more_ids_than_a_filter_takes_is_a_400(client):
+    ids = ",".join(f"case-{n}" for n in range(1001))
+    response = client.get(f"/api/v1/rulings/?case={ids}")
+    assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
+    assert "at most 1000" in str(response.json()["errors"])
