@@ -247,15 +247,8 @@ class PublishableAdmin(CitableAdmin):
         self._set(request, queryset, "made public", **values)
 
 
-@admin.register(RestrictedRecordView)
-class RestrictedRecordViewAdmin(admin.ModelAdmin):
-    """Read-only: the log is written by the application, never by hand."""
-
-    list_display = ("viewed_at", "user", "record_label", "content_type", "channel", "api_token", "path")
-    list_filter = ("channel", "content_type")
-    search_fields = ("user__username", "record_label", "api_token__prefix", "api_token__name")
-    date_hierarchy = "viewed_at"
-    list_select_related = ("user", "content_type", "api_token")
+class WrittenByTheApplicationAdmin(admin.ModelAdmin):
+    """Rows the application writes (a log, a queue): read in the workspace, never added, edited or deleted by hand."""
 
     def has_add_permission(self, request):
         return False
@@ -265,6 +258,17 @@ class RestrictedRecordViewAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(RestrictedRecordView)
+class RestrictedRecordViewAdmin(WrittenByTheApplicationAdmin):
+    """Read-only: the log is written by the application, never by hand."""
+
+    list_display = ("viewed_at", "user", "record_label", "content_type", "channel", "api_token", "path")
+    list_filter = ("channel", "content_type")
+    search_fields = ("user__username", "record_label", "api_token__prefix", "api_token__name")
+    date_hierarchy = "viewed_at"
+    list_select_related = ("user", "content_type", "api_token")
 
 
 class ApiTokenIssueForm(forms.ModelForm):

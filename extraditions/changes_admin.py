@@ -5,12 +5,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.utils.html import format_html, format_html_join
 
+from .admin import WrittenByTheApplicationAdmin
 from .changes import PendingChange, PendingChangeStatus, StaleChange, may_change_public_view
 from .visibility import is_staff_session
 
 
 @admin.register(PendingChange)
-class PendingChangeAdmin(admin.ModelAdmin):
+class PendingChangeAdmin(WrittenByTheApplicationAdmin):
     list_display = ("summary", "author", "created_at", "status", "decided_by", "decided_at")
     list_filter = ("status",)
     search_fields = ("summary", "author__username")
@@ -37,21 +38,12 @@ class PendingChangeAdmin(admin.ModelAdmin):
             ))
         return format_html_join("", "{}", ((r,) for r in rows))
 
-    # Every member of staff reads the queue; nobody edits or deletes an entry by hand.
+    # Every member of staff reads the queue; editors decide with the actions.
     def has_module_permission(self, request):
         return is_staff_session(request.user)
 
     def has_view_permission(self, request, obj=None):
         return is_staff_session(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_actions(self, request, *args, **kwargs):
         actions = super().get_actions(request, *args, **kwargs)
