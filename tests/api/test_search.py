@@ -1,7 +1,7 @@
 """Search as lawyers and researchers use it, run alike on SQLite and PostgreSQL.
 
-Ranking differs between the two (ts_rank, and on SQLite a count of the record's own matches): tests compare sets, or orders only where
-both agree by construction (a name match above a body match).
+Ranking differs between the two (ts_rank; on SQLite, a count of the record's own matches): tests
+compare sets, or orders only where both agree by construction (a name match above a body match).
 """
 
 import pytest
