@@ -20,6 +20,35 @@ SCREENSHOTS = (
 )
 
 
+class SerialWSGIServer:
+    """The live server answering one request at a time, for SQLite's in-memory test database.
+
+    That database is one connection shared by every thread of the live server. With a thread per
+    request, a write request's transaction (every write is one: extraditions/changes.py) and a
+    concurrent request's session save interleave their savepoints on that one connection ("no such
+    savepoint"), which no deployment can meet: there each thread has its own connection.
+    """
+
+    def __new__(cls, *args, connections_override=None, **kwargs):
+        from django.core.servers.basehttp import WSGIServer
+
+        return WSGIServer(*args, **kwargs)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def serial_live_server_on_sqlite(django_db_setup):
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    threaded = LiveServerThread.server_class
+    LiveServerThread.server_class = SerialWSGIServer
+    yield
+    LiveServerThread.server_class = threaded
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
