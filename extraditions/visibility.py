@@ -266,7 +266,7 @@ def hide_invisible_links(records, user) -> None:
                             links.setdefault(type(item), {}).setdefault(item.pk, []).append((obj, name, item))
                         else:
                             stack.append(item)
-        hidden_items: dict[int, set[int]] = {}  # id(holder) -> ids of hidden list items
+        hidden_items: dict[tuple, tuple] = {}  # (id(holder), list name) -> (holder, list name, ids of hidden items)
         for model, by_pk in links.items():
             rows = public_records(model._default_manager.filter(pk__in=list(by_pk)))
             public = set(rows.values_list("pk", flat=True))
@@ -278,29 +278,12 @@ def hide_invisible_links(records, user) -> None:
                         if target is not None:
                             stack.append(target)
                     elif isinstance(where, str):
-                        hidden_items.setdefault(id(holder), set()).add(id(target))
+                        hidden_items.setdefault((id(holder), where), (holder, where, set()))[2].add(id(target))
                     else:
                         _hide_link(holder, where)
-        for holder in list(seen_objects(records)):
-            hidden = hidden_items.get(id(holder))
-            if hidden:
-                for name, related in holder._prefetched_objects_cache.items():
-                    related._result_cache = [item for item in related if id(item) not in hidden]
-
-
-def seen_objects(records):
-    """Every record reachable from ``records`` through loaded links and prefetched lists."""
-    seen: set[int] = set()
-    stack = list(records)
-    while stack:
-        obj = stack.pop()
-        if id(obj) in seen or not isinstance(obj, models.Model):
-            continue
-        seen.add(id(obj))
-        yield obj
-        stack.extend(value for value in obj._state.fields_cache.values() if value is not None)
-        for related in getattr(obj, "_prefetched_objects_cache", {}).values():
-            stack.extend(related)
+        for holder, name, hidden in hidden_items.values():
+            related = holder._prefetched_objects_cache[name]
+            related._result_cache = [item for item in related if id(item) not in hidden]
 
 
 def _hide_link(obj, field) -> None:
