@@ -206,8 +206,9 @@ class SeedLoader:
         treaty = self.upsert(
             Treaty,
             {"slug": r["slug"]},
-            pick(r, "kind", "china_party", "counterpart", "counterpart_organisation", "title", "notes")
-            | partials(r, "signed_on", "china_approved_on", "counterpart_ratified_on", "in_force_on",
+            pick(r, "kind", "china_party", "counterpart", "counterpart_organisation", "title", "notes",
+                 "known_signed_evidence", "known_in_force_evidence")
+            | partials(r, "signed_on", "known_signed_by", "china_approved_on", "counterpart_ratified_on", "in_force_on",
                        "known_in_force_on", "suspended_on", "terminated_on")
             | flags
             | {"uid": seed_uid("treaty", r["slug"])},

@@ -284,6 +284,8 @@ SPECTACULAR_SETTINGS = {
         "TreatyKindEnum": "treaties.models.TreatyKind",
         "TreatyStepKindEnum": "treaties.models.TreatyStepKind",
         "TreatyStatusEnum": "treaties.status.TreatyStatus",
+        "EvidenceBasisEnum": "treaties.status.EvidenceBasis",
+        "StatusEvidenceEnum": "treaties.status.StatusEvidence",
         "SourceKindEnum": "sources.models.SourceKind",
         "LocatorKindEnum": "sources.models.LocatorKind",
         "FigureMetricEnum": "sources.models.FigureMetric",

@@ -20,8 +20,11 @@ from extraditions.choices import ChineseParty
 from extraditions.regions import EUROPE
 from sources.models import FigureMetric, ReportedFigure
 from treaties.models import Treaty, TreatyKind
-from treaties.status import TreatyStatus
+from treaties.status import StatusEvidence, TreatyStatus, status_evidence
 
+# The columns status_evidence() reads.
+EVIDENCE_FIELDS = ("signed_on", "in_force_on", "china_approved_on", "counterpart_ratified_on",
+                   "known_signed_evidence", "known_in_force_evidence")
 SIGNED_STATUSES = {TreatyStatus.SIGNED, TreatyStatus.IN_FORCE, TreatyStatus.SUSPENDED, TreatyStatus.TERMINATED}
 
 
@@ -46,9 +49,13 @@ def treaty_figures(on: datetime.date, user=None) -> dict:
         Treaty.objects.visible_to(user)
         .filter(kind=TreatyKind.EXTRADITION, china_party=ChineseParty.PRC)
         .with_status(on)
-        .values("slug", "counterpart", "signed_on", "status")
+        .values("slug", "counterpart", "status", *EVIDENCE_FIELDS)
     )
     status_counts = Counter(t["status"] for t in treaties)
+    evidence = defaultdict(Counter)  # status -> what it rests on -> treaties
+    for treaty in treaties:
+        treaty["evidence"] = status_evidence(treaty["status"], on, **{f: treaty[f] for f in EVIDENCE_FIELDS})
+        evidence[treaty["status"]][treaty["evidence"]] += 1
     by_decade = defaultdict(lambda: {"signed": 0, "in_force_on_date": 0})
     for treaty in treaties:
         if treaty["status"] in SIGNED_STATUSES and treaty["signed_on"]:
@@ -60,6 +67,16 @@ def treaty_figures(on: datetime.date, user=None) -> dict:
         "in_force": status_counts[TreatyStatus.IN_FORCE],
         "signed_not_in_force": status_counts[TreatyStatus.SIGNED],
         "by_status": {status.value: status_counts[status] for status in TreatyStatus},
+        # How many of those counts rest on undated evidence, and of which strength.
+        "by_evidence": {
+            status.value: {kind.value: evidence[status][kind] for kind in StatusEvidence if evidence[status][kind]}
+            for status in (TreatyStatus.IN_FORCE, TreatyStatus.SIGNED)
+        },
+        "resting_on_inference": {
+            status.value: sorted(t["counterpart"] for t in treaties
+                           if t["status"] == status and t["evidence"] == StatusEvidence.OFFICIAL_COUNT)
+            for status in (TreatyStatus.IN_FORCE, TreatyStatus.SIGNED)
+        },
         "by_decade_of_signature": dict(sorted(by_decade.items())),
         "europe": {
             "signed": len(european),

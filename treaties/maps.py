@@ -14,7 +14,7 @@ from django_countries import countries
 from extraditions.choices import ChineseParty
 
 from .models import Treaty, TreatyKind
-from .status import TreatyStatus, more_advanced
+from .status import EVIDENCE_QUALIFIER, TreatyStatus, more_advanced
 
 SHAPES = Path(__file__).resolve().parent / "data" / "world-110m.json"
 
@@ -51,21 +51,29 @@ def extradition_treaties(user, on: datetime.date):
 
 
 def world_map(treaties, on: datetime.date) -> dict:
-    """Each country's shape with the category of its most advanced treaty on ``on``, a legend and a table."""
-    best: dict[str, TreatyStatus] = {}
+    """Each country's shape with the category of its most advanced treaty on ``on``, a legend and a
+    table. A status resting on undated evidence (an unofficial list, an inference from an official
+    count) says so in its label and is drawn apart."""
+    best: dict[str, Treaty] = {}
     for treaty in treaties:
         code = treaty.counterpart.code
-        if more_advanced(treaty.status, than=best.get(code)):
-            best[code] = treaty.status
-    category = {code: CATEGORY_OF[status] for code, status in best.items()}
+        if more_advanced(treaty.status, than=best[code].status if code in best else None):
+            best[code] = treaty
+    category = {code: CATEGORY_OF[treaty.status] for code, treaty in best.items()}
+    qualifier = {
+        code: EVIDENCE_QUALIFIER.get(treaty.status_evidence_on(on), "") for code, treaty in best.items()
+    }
+
+    def entry(code: str) -> dict:
+        cat = category.get(code, "none")
+        undated = qualifier.get(code, "")
+        label = f"{CATEGORIES[cat]} ({undated})" if undated else CATEGORIES[cat]
+        return {"code": code, "name": countries.name(code), "category": cat, "undated": bool(undated), "label": label}
+
     shapes = world_shapes()
-    paths = [
-        {"code": code, "name": countries.name(code), "d": d, "category": category.get(code, "none"),
-         "label": CATEGORIES[category.get(code, "none")]}
-        for code, d in sorted(shapes["shapes"].items())
-    ]
+    paths = [{**entry(code), "d": d} for code, d in sorted(shapes["shapes"].items())]
     rows = sorted(
-        ({"code": code, "name": countries.name(code), "category": cat, "label": CATEGORIES[cat]} for code, cat in category.items()),
+        (entry(code) for code in category),
         key=lambda row: (list(CATEGORIES).index(row["category"]), row["name"]),
     )
     totals = Counter(category.values())
@@ -75,6 +83,7 @@ def world_map(treaties, on: datetime.date) -> dict:
         "height": shapes["height"],
         "paths": paths,
         "legend": [{"key": key, "label": label, "count": totals.get(key, 0)} for key, label in CATEGORIES.items()],
+        "undated": sum(row["undated"] for row in rows),
         "rows": rows,
         "not_on_map": [row for row in rows if row["code"] not in shapes["shapes"]],
     }

@@ -3,7 +3,7 @@
 import datetime
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
@@ -17,7 +17,15 @@ from extraditions.partial_dates import (
     partial_date_fields,
 )
 
-from .status import TreatyStatus, treaty_status_expression, treaty_status_on
+from .status import (
+    EvidenceBasis,
+    StatusEvidence,
+    TreatyStatus,
+    describe_status,
+    status_evidence,
+    treaty_status_expression,
+    treaty_status_on,
+)
 
 
 class TreatyKind(models.TextChoices):
@@ -30,8 +38,9 @@ class TreatyKind(models.TextChoices):
 
 class TreatyQuerySet(VisibilityQuerySet):
     def with_status(self, on: datetime.date | None = None):
-        """Annotate ``status`` as of ``on`` (default: today)."""
-        return self.annotate(status=treaty_status_expression(on or timezone.localdate()))
+        """Annotate ``status`` as of ``on`` (default: today), and that date as ``status_date``."""
+        on = on or timezone.localdate()
+        return self.annotate(status=treaty_status_expression(on), status_date=Value(on, output_field=models.DateField()))
 
     def status_on(self, status: str, on: datetime.date | None = None):
         return self.with_status(on).filter(status=status)
@@ -45,8 +54,21 @@ class TreatyQuerySet(VisibilityQuerySet):
 
 # The steps that must come on or after signature.
 STEPS_AFTER_SIGNATURE = (
-    "china_approved_on", "counterpart_ratified_on", "in_force_on", "known_in_force_on", "suspended_on", "terminated_on"
+    "known_signed_by", "china_approved_on", "counterpart_ratified_on", "in_force_on", "known_in_force_on",
+    "suspended_on", "terminated_on",
 )
+# Each undated step known by evidence, and the field saying how strong that evidence is.
+EVIDENCE_FOR = {"known_signed_by": "known_signed_evidence", "known_in_force_on": "known_in_force_evidence"}
+
+
+def evidence_constraint(date_field: str, basis_field: str) -> models.CheckConstraint:
+    """The database refuses undated evidence without its basis, and a basis without a date."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{date_field}__isnull": True, basis_field: ""})
+        | (Q(**{f"{date_field}__isnull": False}) & ~Q(**{basis_field: ""})),
+        name=f"%(app_label)s_%(class)s_{date_field}_has_evidence",
+        violation_error_message=f"{date_field}: say what the evidence is, and give its date.",
+    )
 
 
 class Treaty(PublishableModel):
@@ -66,6 +88,16 @@ class Treaty(PublishableModel):
     title = models.CharField(max_length=500)
 
     signed_on, signed_on_precision = partial_date_fields("signed")
+    # A treaty a source shows as signed (a list of treaties awaiting ratification) without the
+    # signing date: signed by then, of unknown status before.
+    known_signed_by, known_signed_by_precision = partial_date_fields(
+        "known to be signed by",
+        help_text="When the signing date is unknown: the date of the evidence that it had been signed.",
+    )
+    known_signed_evidence = models.CharField(
+        "evidence of signature", max_length=20, choices=EvidenceBasis.choices, blank=True,
+        help_text="What shows it signed by that date, and so how far the figures that count it can be trusted.",
+    )
     china_approved_on, china_approved_on_precision = partial_date_fields(
         "approved by China's legislature", help_text="Approval by the NPC Standing Committee."
     )
@@ -76,6 +108,10 @@ class Treaty(PublishableModel):
     known_in_force_on, known_in_force_on_precision = partial_date_fields(
         "known to be in force on",
         help_text="When the date of entry into force is unknown: the date of a source showing the treaty in force.",
+    )
+    known_in_force_evidence = models.CharField(
+        "evidence of being in force", max_length=20, choices=EvidenceBasis.choices, blank=True,
+        help_text="What shows it in force on that date: a source on this treaty, a weak list, or an official count.",
     )
     suspended_on, suspended_on_precision = partial_date_fields("suspended")
     terminated_on, terminated_on_precision = partial_date_fields("terminated")
@@ -88,6 +124,7 @@ class Treaty(PublishableModel):
     notes = models.TextField(blank=True, help_text="Uncertainties and disagreements between sources.")
 
     signed = PartialDateProperty("signed_on")
+    known_signed = PartialDateProperty("known_signed_by")
     china_approved = PartialDateProperty("china_approved_on")
     counterpart_ratified = PartialDateProperty("counterpart_ratified_on")
     in_force = PartialDateProperty("in_force_on")
@@ -105,6 +142,7 @@ class Treaty(PublishableModel):
             *(date_order_constraint("signed_on", field) for field in STEPS_AFTER_SIGNATURE),
             date_order_constraint("in_force_on", "suspended_on"),
             date_order_constraint("in_force_on", "known_in_force_on"),
+            *(evidence_constraint(date_field, basis_field) for date_field, basis_field in EVIDENCE_FOR.items()),
             models.UniqueConstraint(
                 fields=["kind", "china_party", "counterpart", "title"], name="treaties_treaty_unique_title"
             ),
@@ -129,11 +167,35 @@ class Treaty(PublishableModel):
             known_in_force_on=self.known_in_force_on,
             suspended_on=self.suspended_on,
             terminated_on=self.terminated_on,
+            known_signed_by=self.known_signed_by,
+            china_approved_on=self.china_approved_on,
+            counterpart_ratified_on=self.counterpart_ratified_on,
+        )
+
+    def status_evidence_on(self, on: datetime.date | None = None) -> StatusEvidence:
+        """What the status on ``on`` rests on: a dated step, or undated evidence of some strength."""
+        on = on or timezone.localdate()
+        return status_evidence(
+            self.status_on(on), on,
+            signed_on=self.signed_on,
+            in_force_on=self.in_force_on,
+            china_approved_on=self.china_approved_on,
+            counterpart_ratified_on=self.counterpart_ratified_on,
+            known_signed_evidence=self.known_signed_evidence,
+            known_in_force_evidence=self.known_in_force_evidence,
         )
 
     @property
     def current_status(self) -> TreatyStatus:
         return self.status_on()
+
+    def describe_status_on(self, on: datetime.date | None = None) -> str:
+        """The status on ``on`` as shown to readers, qualified when it rests on undated evidence."""
+        return describe_status(self.status_on(on), self.status_evidence_on(on))
+
+    @property
+    def current_status_evidence(self) -> StatusEvidence:
+        return self.status_evidence_on()
 
 
 class TreatyStepKind(models.TextChoices):

@@ -19,7 +19,6 @@ from sources.models import listed_citations
 
 from .maps import extradition_treaties, world_map
 from .models import Treaty, TreatyStep
-from .status import TreatyStatus
 
 
 class TreatyMapView(SitePageMixin, TemplateView):
@@ -81,7 +80,7 @@ class TreatyDetailView(RecordPageView):
         )
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "status_label": TreatyStatus(self.object.status).label}
+        return {**super().get_context_data(**kwargs), "status_label": self.object.describe_status_on(self.object.status_date)}
 
 
 class CountryView(SitePageMixin, TemplateView):
@@ -107,7 +106,7 @@ class CountryView(SitePageMixin, TemplateView):
         today = timezone.localdate()
         treaties = list(Treaty.objects.visible_to(user).filter(counterpart=code).with_status(today).prefetch_related("steps"))
         for treaty in treaties:
-            treaty.status_label = TreatyStatus(treaty.status).label
+            treaty.status_label = treaty.describe_status_on(today)
         cases = list(Case.objects.visible_to(user).filter(host_country=code).order_by("-started_on", "title"))
         rulings = list(CourtRuling.objects.visible_to(user).filter(country=code).select_related("case").order_by("-decided_on"))
         by_outcome = Counter(case.get_outcome_display() for case in cases)

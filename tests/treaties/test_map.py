@@ -77,3 +77,23 @@ def test_a_country_page_lists_its_detentions_on_interpol_notices(client, db):
     section = html.split("Detentions on INTERPOL notices")[1]
     assert world["case"].get_absolute_url() in section and "<td>30</td>" in section
     assert without_notice.case.get_absolute_url() not in section
+
+
+def test_a_status_resting_on_undated_evidence_says_so_on_the_map_and_the_pages(client, db):
+    inferred = f.TreatyFactory(
+        counterpart="LT", signed_on=datetime.date(2002, 6, 17), known_in_force_on=datetime.date(2018, 9, 1),
+        known_in_force_on_precision="month", known_in_force_evidence="official_count",
+        notes="Counted by inference from the ministry's count.",
+    )
+    f.TreatyFactory(counterpart="KE", signed_on=None, signed_on_precision="", known_signed_by=datetime.date(2018, 10, 1),
+                    known_signed_by_precision="month", known_signed_evidence="weak_list")
+    html = client.get("/treaties/map/", {"on": "2022-02-01"}).content.decode()
+    assert '<title>Lithuania: In force (inferred from an official count)</title>' in html
+    assert '<title>Kenya: Signed, awaiting ratification (only an unofficial list shows it)</title>' in html
+    assert 'class="status-in_force undated"' in html and "not on a dated step (2;" in html
+    page = client.get(inferred.get_absolute_url()).content.decode()
+    assert "In force (inferred from an official count)" in page
+    assert "known to be in force by September 2018" in page and "inferred from an official count of treaties" in page
+    assert "Counted by inference from the ministry" in page  # the notes, where the reason is given
+    country = client.get("/countries/KE/").content.decode()
+    assert "known to be signed by October 2018" in country and "unofficial or unreliable status list" in country

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from extraditions.stats import headline_figures
+from treaties.status import StatusEvidence
 
 
 class Command(BaseCommand):
@@ -32,8 +33,8 @@ class Command(BaseCommand):
         treaties = figures["treaties"]
         out(f"Headline figures on {figures['on']} (published records only)\n")
         out("PRC extradition treaties")
-        out(f"  in force:                    {treaties['in_force']}")
-        out(f"  signed, not yet in force:    {treaties['signed_not_in_force']}")
+        out(f"  in force:                    {treaties['in_force']}{self.resting_on(treaties, 'in_force')}")
+        out(f"  signed, not yet in force:    {treaties['signed_not_in_force']}{self.resting_on(treaties, 'signed')}")
         out(f"  status unknown on the date:  {treaties['by_status']['unknown']}")
         out(f"  Europe: signed {treaties['europe']['signed']}, in force {treaties['europe']['in_force']}")
         for figure in treaties["stated_by_sources"]:
@@ -49,6 +50,16 @@ class Command(BaseCommand):
         self.print_counts("Persons by current situation", figures["persons_by_current_situation"])
         detention = figures["detention"]
         out(f"\nDays in detention on China's request: {detention['total_days']} over {detention['detentions_counted']} detentions")
+
+    @staticmethod
+    def resting_on(treaties, status) -> str:
+        """ "(dated 27, a source without the date 3, unofficial list 5, inferred from an official count 6: AF, …)" """
+        by_evidence = treaties["by_evidence"][status]
+        if set(by_evidence) <= {"dated"}:
+            return ""
+        parts = [f"{StatusEvidence(kind).label.lower()} {count}" for kind, count in by_evidence.items()]
+        inferred = treaties["resting_on_inference"][status]
+        return f"  ({'; '.join(parts)}{': ' + ', '.join(inferred) if inferred else ''})"
 
     def print_counts(self, title, mapping):
         self.stdout.write(f"\n{title}")
