@@ -33,6 +33,17 @@ def test_conflicting_figures_stand_side_by_side_with_their_sources(client, figur
     assert "Zqxv" not in html and "9,999" not in html and "9999" not in html
 
 
+def test_a_figures_uncertainties_are_on_the_page_with_it(client, figures):
+    figures[1].notes = "Undated in the report: only the call for an inquiry is dated."
+    figures[1].save()
+    citation = figures[1].citations.get()
+    citation.note, citation.locator = "No footnote of its own.", "p. 12"
+    citation.save()
+    html = client.get("/figures/").content.decode()
+    assert "Undated in the report: only the call for an inquiry is dated." in html
+    assert "Safeguard Defenders report</a>, p. 12 <span class=\"meta\">(No footnote of its own.)</span>" in html
+
+
 def test_the_sources_list_searches_and_hides_restricted_sources(client, figures):
     html = client.get("/sources/").content.decode()
     assert "Safeguard Defenders report" in html and "Zqxv" not in html
