@@ -37,7 +37,7 @@ from urllib.parse import quote
 import psycopg2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import PYTHON, RESULTS, ROOT, django_env, gunicorn, say, server, side  # noqa: E402
+from run import PYTHON, RESULTS, ROOT, django_env, gunicorn, say, server, side
 
 PORT = 8720
 DATABASE = "postgres://postgres@127.0.0.1:5432/extraditions_load"

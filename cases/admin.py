@@ -40,6 +40,7 @@ from .models import (
 )
 from .search import find_persons, likely_duplicates
 
+
 class ImportMixin(BaseImportMixin):
     """Bulk import from CSV or XLSX with a preview; see cases/resources.py for the columns."""
 

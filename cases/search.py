@@ -12,7 +12,6 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, transaction
 from django.db.models import Prefetch, Q
 
-from extraditions.visibility import PUBLIC, SYSTEM, is_staff_session, matches_in_memory, original_name
 from extraditions.search.indexing import SearchKind, register, touches
 from extraditions.search.names import (
     NameKind,
@@ -22,6 +21,7 @@ from extraditions.search.names import (
     similarity,
 )
 from extraditions.search.text import fold, parse_query
+from extraditions.visibility import PUBLIC, SYSTEM, is_staff_session, matches_in_memory, original_name
 
 from .models import (
     Alias,

@@ -15,12 +15,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from sources.models import Citation
 
-from .visibility import log_restricted_among, log_restricted_view
 from .forms import with_partial_dates
 from .models import PublicationStatus, RestrictedRecordView, Visibility
 from .publication import TransitionRefused, publication_state, publish_permission, transition, transition_errors
 from .roles import is_administrator
 from .tokens import DEFAULT_DAYS, MAX_DAYS, ApiToken, issue_problems, issue_token, revoke_tokens
+from .visibility import log_restricted_among, log_restricted_view
 
 admin.site.site_header = "Extraditions tracker — staff workspace"
 admin.site.site_title = "Extraditions tracker"
@@ -116,7 +116,7 @@ class BaseAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Export selected to CSV")
     def export_csv(self, request, queryset):
-        fields = [f for f in self.model._meta.concrete_fields]
+        fields = list(self.model._meta.concrete_fields)
         name = self.model._meta.model_name
 
         def rows():

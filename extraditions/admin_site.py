@@ -4,11 +4,11 @@ Staff log in with a password and, if they have set up an authenticator app (TOTP
 Administrators must have one: without a verified second factor they are not let in.
 """
 
+from django import forms
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django_otp import devices_for_user, user_has_device
 from django_otp.forms import OTPAuthenticationFormMixin
-from django import forms
 
 from .visibility import is_staff_session
 

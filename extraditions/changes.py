@@ -311,12 +311,13 @@ class PendingChange(models.Model):
     def _apply(row: dict, created_ids: dict) -> None:
         model = apps.get_model(row["model"])
         current = model._default_manager.filter(pk=row["pk"]).first()
-        if row["before"] is not None:
-            if current is None or _comparable(row_state(current)) != _comparable(row["before"]):
-                raise StaleChange(
-                    f"The {model._meta.verbose_name} (id {row['pk']}) has changed since this change was made: "
-                    "reject it and make the change again on the current version."
-                )
+        if row["before"] is not None and (
+            current is None or _comparable(row_state(current)) != _comparable(row["before"])
+        ):
+            raise StaleChange(
+                f"The {model._meta.verbose_name} (id {row['pk']}) has changed since this change was made: "
+                "reject it and make the change again on the current version."
+            )
         if row["after"] is None:
             if current is not None:
                 current.delete()

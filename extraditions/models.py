@@ -74,16 +74,16 @@ class BaseModel(models.Model):
     # nobody's other names. Any other model defines public_label itself (visibility.label).
     label_is_public = False
 
+    def save(self, *args, **kwargs):
+        normalise_partial_dates(self)
+        super().save(*args, **kwargs)
+
     @property
     def public_label(self) -> str:
         """The record's name wherever the public may read it."""
         if not self.label_is_public:
             raise NotImplementedError(f"{type(self).__name__} must say what its public label is")
         return str(self)
-
-    def save(self, *args, **kwargs):
-        normalise_partial_dates(self)
-        super().save(*args, **kwargs)
 
 
 class CitableModel(BaseModel):
@@ -120,9 +120,9 @@ class PublishableModel(CitableModel):
         default_permissions = ("add", "change", "delete", "view", "publish")
 
 
+from .changes import PendingChange  # noqa: E402,F401  (with the code that holds and applies changes)
 from .search.models import SearchDocument  # noqa: E402,F401  (the app's concrete model lives with the search code)
 from .tokens import ApiToken  # noqa: E402  (with the code that issues and checks tokens)
-from .changes import PendingChange  # noqa: E402,F401  (with the code that holds and applies changes)
 
 
 class RestrictedRecordViewQuerySet(models.QuerySet):

@@ -9,10 +9,10 @@ transaction: a file with one bad record loads nothing, and the error names the r
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import yaml

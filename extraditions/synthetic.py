@@ -60,29 +60,13 @@ UYGHUR_GIVEN = ["Abdulla", "Ablimit", "Adil", "Ahmat", "Alim", "Dilnur", "Gulnar
 UYGHUR_FAMILY = ["Abdurehim", "Hasan", "Tohti", "Qurban", "Osman", "Niyaz", "Yasin", "Rozi", "Kerim", "Emet"]
 
 LANGUAGES = {
-    "en": ("the court extradition request risk torture assurance china applicant held detention article convention "
-           "found evidence treaty trial fair guarantee consular access authorities prison sentence appeal refused "
-           "granted ground human rights protection return deportation notice interpol real risk ill-treatment "
-           "reliable monitoring diplomatic independent judiciary death penalty prosecutor offence charged fraud "
-           "corruption political opinion religious minority uyghur family pressure report expert witness hearing").split(),
-    "sv": ("domstolen utlämning begäran risk tortyr försäkran kina sökande häktad artikel konventionen bevis avtal "
-           "rättegång rättvis garanti myndigheterna fängelse dom överklagande avslogs beviljades skäl mänskliga "
-           "rättigheter skydd återsändande interpol verklig risk misshandel tillförlitlig övervakning åklagare brott").split(),
-    "cs": ("soud vydání žádost riziko mučení záruka čína žadatel vazba článek úmluva důkazy smlouva proces "
-           "spravedlivý orgány vězení rozsudek odvolání zamítnuto povoleno důvod lidská práva ochrana navrácení "
-           "interpol skutečné nebezpečí špatné zacházení spolehlivé sledování státní zástupce trestný čin podvod").split(),
-    "pl": ("sąd ekstradycja wniosek ryzyko tortury zapewnienie chiny wnioskodawca areszt artykuł konwencja dowody "
-           "umowa proces rzetelny organy więzienie wyrok apelacja odmowa zgoda podstawa prawa człowieka ochrona "
-           "wydanie interpol rzeczywiste niebezpieczeństwo złe traktowanie wiarygodne monitorowanie prokurator").split(),
-    "es": ("el tribunal extradición solicitud riesgo tortura garantía china solicitante detenido artículo convención "
-           "pruebas tratado juicio justo autoridades prisión sentencia apelación denegada concedida motivo derechos "
-           "humanos protección devolución interpol riesgo real malos tratos fiable supervisión fiscal delito").split(),
-    "fr": ("la cour extradition demande risque torture assurance chine requérant détenu article convention preuves "
-           "traité procès équitable autorités prison peine appel refusée accordée motif droits de l'homme protection "
-           "renvoi interpol risque réel mauvais traitements fiable surveillance procureur infraction").split(),
-    "de": ("das gericht auslieferung ersuchen gefahr folter zusicherung china antragsteller haft artikel konvention "
-           "beweise vertrag verfahren fair behörden gefängnis urteil berufung abgelehnt bewilligt grund menschenrechte "
-           "schutz rückführung interpol tatsächliche gefahr misshandlung verlässlich überwachung staatsanwalt").split(),
+    "en": ["the", "court", "extradition", "request", "risk", "torture", "assurance", "china", "applicant", "held", "detention", "article", "convention", "found", "evidence", "treaty", "trial", "fair", "guarantee", "consular", "access", "authorities", "prison", "sentence", "appeal", "refused", "granted", "ground", "human", "rights", "protection", "return", "deportation", "notice", "interpol", "real", "risk", "ill-treatment", "reliable", "monitoring", "diplomatic", "independent", "judiciary", "death", "penalty", "prosecutor", "offence", "charged", "fraud", "corruption", "political", "opinion", "religious", "minority", "uyghur", "family", "pressure", "report", "expert", "witness", "hearing"],
+    "sv": ["domstolen", "utlämning", "begäran", "risk", "tortyr", "försäkran", "kina", "sökande", "häktad", "artikel", "konventionen", "bevis", "avtal", "rättegång", "rättvis", "garanti", "myndigheterna", "fängelse", "dom", "överklagande", "avslogs", "beviljades", "skäl", "mänskliga", "rättigheter", "skydd", "återsändande", "interpol", "verklig", "risk", "misshandel", "tillförlitlig", "övervakning", "åklagare", "brott"],
+    "cs": ["soud", "vydání", "žádost", "riziko", "mučení", "záruka", "čína", "žadatel", "vazba", "článek", "úmluva", "důkazy", "smlouva", "proces", "spravedlivý", "orgány", "vězení", "rozsudek", "odvolání", "zamítnuto", "povoleno", "důvod", "lidská", "práva", "ochrana", "navrácení", "interpol", "skutečné", "nebezpečí", "špatné", "zacházení", "spolehlivé", "sledování", "státní", "zástupce", "trestný", "čin", "podvod"],
+    "pl": ["sąd", "ekstradycja", "wniosek", "ryzyko", "tortury", "zapewnienie", "chiny", "wnioskodawca", "areszt", "artykuł", "konwencja", "dowody", "umowa", "proces", "rzetelny", "organy", "więzienie", "wyrok", "apelacja", "odmowa", "zgoda", "podstawa", "prawa", "człowieka", "ochrona", "wydanie", "interpol", "rzeczywiste", "niebezpieczeństwo", "złe", "traktowanie", "wiarygodne", "monitorowanie", "prokurator"],
+    "es": ["el", "tribunal", "extradición", "solicitud", "riesgo", "tortura", "garantía", "china", "solicitante", "detenido", "artículo", "convención", "pruebas", "tratado", "juicio", "justo", "autoridades", "prisión", "sentencia", "apelación", "denegada", "concedida", "motivo", "derechos", "humanos", "protección", "devolución", "interpol", "riesgo", "real", "malos", "tratos", "fiable", "supervisión", "fiscal", "delito"],
+    "fr": ["la", "cour", "extradition", "demande", "risque", "torture", "assurance", "chine", "requérant", "détenu", "article", "convention", "preuves", "traité", "procès", "équitable", "autorités", "prison", "peine", "appel", "refusée", "accordée", "motif", "droits", "de", "l'homme", "protection", "renvoi", "interpol", "risque", "réel", "mauvais", "traitements", "fiable", "surveillance", "procureur", "infraction"],
+    "de": ["das", "gericht", "auslieferung", "ersuchen", "gefahr", "folter", "zusicherung", "china", "antragsteller", "haft", "artikel", "konvention", "beweise", "vertrag", "verfahren", "fair", "behörden", "gefängnis", "urteil", "berufung", "abgelehnt", "bewilligt", "grund", "menschenrechte", "schutz", "rückführung", "interpol", "tatsächliche", "gefahr", "misshandlung", "verlässlich", "überwachung", "staatsanwalt"],
 }
 COUNTRY_LANGUAGE = {"SE": "sv", "CZ": "cs", "PL": "pl", "ES": "es", "PE": "es", "MX": "es", "AR": "es", "CL": "es",
                     "FR": "fr", "BE": "fr", "MA": "fr", "DE": "de", "AT": "de", "CH": "de"}
@@ -227,7 +211,7 @@ class Generator:
 
     def make_treaties(self) -> dict[str, int]:
         treaties, steps = [], []
-        for n, code in enumerate(self.countries):
+        for code in self.countries:
             if self.rng.random() > 0.6:
                 continue
             signed, precision = self.date(1993, 2024)
@@ -391,7 +375,7 @@ class Generator:
         return self.in_batches(self.scale.rulings, "court rulings", ruling, m.CourtRuling, after=ground_links)
 
     def make_notices(self) -> list[int]:
-        reasons = [r for r in m.CancellationReason]
+        reasons = list(m.CancellationReason)
         cases_through = m.InterpolNotice.cases.through
         person_cases: dict[int, int] = {person: case for case, person in self.case_person.items()}
 

@@ -12,8 +12,8 @@ from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
-from django_countries.fields import CountryField
 from django.urls import reverse
+from django_countries.fields import CountryField
 
 from extraditions.models import (
     BaseModel,
@@ -21,12 +21,12 @@ from extraditions.models import (
     PublishableModel,
     VisibilityQuerySet,
 )
-from extraditions.visibility import public_q, visible_to
 from extraditions.partial_dates import (
     PartialDateProperty,
     partial_date_constraint,
     partial_date_fields,
 )
+from extraditions.visibility import public_q, visible_to
 
 
 class SourceKind(models.TextChoices):

@@ -25,8 +25,13 @@ from django.core.cache import cache
 
 from extraditions.api.urls import router
 from extraditions.models import CitableModel
-from tests.api.conftest import add_hidden_world, build_hidden_world, build_public_world, staff_user
-from tests.api.conftest import viewer  # noqa: F401  (a fixture: a member of staff's API client)
+from tests.api.conftest import (
+    add_hidden_world,
+    build_hidden_world,
+    build_public_world,
+    staff_user,
+    viewer,  # noqa: F401  (a fixture: a member of staff's API client)
+)
 from tests.conftest import verify_second_factor
 
 MARKER = "Qzvx"  # in no word of any language the seed or factories use
@@ -235,9 +240,9 @@ def differences(before, after, path: str = "") -> list[str]:
     if isinstance(before, list) and isinstance(after, list):
         if len(before) != len(after):
             return [f"{path}: {len(before)} items, then {len(after)}: {str(after)[:300]}"]
-        return [d for index, (b, a) in enumerate(zip(before, after)) for d in differences(b, a, f"{path}[{index}]")]
+        return [d for index, (b, a) in enumerate(zip(before, after, strict=True)) for d in differences(b, a, f"{path}[{index}]")]
     if isinstance(before, str) and isinstance(after, str) and "\n" in before + after:
-        changed = [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0)]
+        changed = list(difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0))
         return [f"{path}: " + " | ".join(changed[2:12])] if changed else []
     return [] if before == after else [f"{path}: {str(before)[:200]} → {str(after)[:200]}"]
 

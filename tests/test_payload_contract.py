@@ -34,8 +34,10 @@ from cases import models as cases
 from extraditions.api.urls import router
 from sources.models import FigureMetric, FigureUnit
 from tests import factories as f
-from tests.api.conftest import build_world
-from tests.api.conftest import viewer  # noqa: F401  (a fixture: a member of staff's API client)
+from tests.api.conftest import (
+    build_world,
+    viewer,  # noqa: F401  (a fixture: a member of staff's API client)
+)
 
 CONTRACT = Path(__file__).parent / "payload_contract"
 UPDATE = os.environ.get("UPDATE_PAYLOAD_CONTRACT") == "1"

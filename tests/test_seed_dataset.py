@@ -1,6 +1,7 @@
 """The real seed dataset (fixtures/seed/): it loads, it is cited, and its figures are the documented ones."""
 
 import datetime
+import io
 import unicodedata
 
 import pytest
@@ -34,7 +35,7 @@ UNKNOWN_ON_REPORT_DATE = 1
 
 @pytest.fixture
 def seeded(db):
-    call_command("load_seed_data", stdout=open("/dev/null", "w"))
+    call_command("load_seed_data", stdout=io.StringIO())
 
 
 def all_counts():
@@ -54,10 +55,10 @@ def test_the_seed_files_exist():
 
 @pytest.mark.django_db
 def test_loads_into_an_empty_database_and_twice_without_duplicates():
-    call_command("load_seed_data", stdout=open("/dev/null", "w"))
+    call_command("load_seed_data", stdout=io.StringIO())
     first = all_counts()
     assert first["cases.Person"] > 0 and first["cases.Case"] > 0 and first["treaties.Treaty"] > 0
-    call_command("load_seed_data", stdout=open("/dev/null", "w"))
+    call_command("load_seed_data", stdout=io.StringIO())
     assert all_counts() == first
 
 
@@ -122,7 +123,7 @@ def test_the_worldwide_difference_from_the_report_is_the_documented_treaties(see
     signed = set(
         Treaty.objects.filter(kind=TreatyKind.EXTRADITION).signed_not_in_force(REPORT_DATE).values_list("counterpart", flat=True)
     )
-    assert COUNTED_IN_FORCE_BY_THE_REPORT <= signed
+    assert signed >= COUNTED_IN_FORCE_BY_THE_REPORT
     moved = len(COUNTED_IN_FORCE_BY_THE_REPORT)
     assert (COMPUTED["in_force"] + moved, COMPUTED["signed_not_in_force"] - moved) == (
         STATED["in_force"], STATED["signed_not_in_force"]

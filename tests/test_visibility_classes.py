@@ -35,12 +35,22 @@ from rest_framework.test import APIClient
 
 from cases import models as cases
 from extraditions.api.renderers import csv_columns
-from extraditions.api.serializers import SummaryField, SummaryListField, SummarySerializer, api_url, stable_id, stable_id_field
+from extraditions.api.serializers import (
+    SummaryField,
+    SummaryListField,
+    SummarySerializer,
+    api_url,
+    stable_id,
+    stable_id_field,
+)
 from extraditions.api.urls import router
 from extraditions.models import RestrictedRecordView, Visibility
 from sources.models import Source
-from tests.api.conftest import build_hidden_world, staff_user
-from tests.api.conftest import viewer  # noqa: F401  (a fixture: a member of staff's API client)
+from tests.api.conftest import (
+    build_hidden_world,
+    staff_user,
+    viewer,  # noqa: F401  (a fixture: a member of staff's API client)
+)
 from tests.conftest import verify_second_factor
 from treaties.models import Treaty
 
@@ -292,7 +302,7 @@ def test_the_website_shows_a_related_record_exactly_when_the_api_does(hidden_wor
     and where both the page and the API show a relation to staff, they show it to the public alike."""
     status = Statuses(anonymous)
     wrong, kinds = [], set()
-    for prefix, viewset in record_resources():
+    for _prefix, viewset in record_resources():
         model = viewset.queryset.model
         for record in model.objects.public():
             page = own_page(record)

@@ -9,7 +9,6 @@ from rest_framework import exceptions, serializers
 
 from cases import models as m
 from cases.search import likely_duplicates
-from extraditions.visibility import original_name
 from extraditions.api.serializers import (
     BOOKKEEPING_FIELDS,
     CHANGE_FIELDS,
@@ -22,6 +21,7 @@ from extraditions.api.serializers import (
     request_user,
     summary_many,
 )
+from extraditions.visibility import original_name
 from sources.api.serializers import CitedRecordMixin, SourceSummary
 from treaties.api.serializers import TreatySummary
 

@@ -23,9 +23,10 @@ from extraditions.search.backends import backend as search_backend
 from extraditions.search.backends import is_searchable
 from extraditions.search.text import snippet
 
-from . import filters, serializers
 from ..merge import merge_persons
 from ..search import find_persons
+from . import filters, serializers
+
 
 class AffiliationViewSet(RecordViewSet):
     """Groups and affiliations that explain why a person is targeted (Uyghur, Falun Gong, …)."""

@@ -2,8 +2,8 @@
 
 from django.db import models
 from django.db.models import Q
-from django_countries.fields import CountryField
 from django.urls import reverse
+from django_countries.fields import CountryField
 
 from extraditions.models import BaseModel, PublishableModel
 from extraditions.partial_dates import PartialDateProperty, partial_date_constraint, partial_date_fields

@@ -17,8 +17,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.permissions import AllowAny
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
@@ -116,9 +116,12 @@ def country_summaries(request, on: datetime.date, code: str | None = None) -> di
                 "status": treaty.status,
             }
         )
-        if treaty.kind == TreatyKind.EXTRADITION and treaty.china_party == ChineseParty.PRC:
-            if more_advanced(treaty.status, than=entry["extradition_treaty_status"]):
-                entry["extradition_treaty_status"] = treaty.status
+        if (
+            treaty.kind == TreatyKind.EXTRADITION
+            and treaty.china_party == ChineseParty.PRC
+            and more_advanced(treaty.status, than=entry["extradition_treaty_status"])
+        ):
+            entry["extradition_treaty_status"] = treaty.status
 
     for row in cases.order_by().values("host_country", "outcome").annotate(n=Count("pk")):
         entry = summary(row["host_country"])

@@ -206,7 +206,7 @@ class KeysetPagination(BasePagination):
             isinstance(values, list)
             and len(values) == len(terms)
             and isinstance(forward, bool)
-            and all(holds(column_of(queryset, term.field), value) for term, value in zip(terms, values))
+            and all(holds(column_of(queryset, term.field), value) for term, value in zip(terms, values, strict=True))
         ):
             raise ValidationError({self.cursor_query_param: [self.invalid_cursor_message]})
         return values, forward

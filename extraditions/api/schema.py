@@ -8,6 +8,7 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 
+
 # The one choice set of every country field, named once in the schema.
 def country_choices():
     """(code, name) as the country fields offer them; COUNTRIES_FIRST repeats a few."""

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from functools import cached_property, lru_cache
+from functools import cache, cached_property
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -22,10 +22,9 @@ from django_countries.serializers import CountryFieldMixin
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 
-from extraditions.visibility import is_staff_session, is_visible, label
-from extraditions.publication import not_ready, publication_state, refused_to
 from extraditions.partial_dates import PartialDate, PartialDateProperty
-
+from extraditions.publication import not_ready, publication_state, refused_to
+from extraditions.visibility import is_staff_session, is_visible, label
 
 # The fields every full record starts and ends with.
 RECORD_FIELDS = ("id", "url", "uid")
@@ -33,7 +32,7 @@ CHANGE_FIELDS = ("created_at", "updated_at")
 BOOKKEEPING_FIELDS = ("publication_status", "visibility", *CHANGE_FIELDS)  # for publishable records
 
 
-@lru_cache(maxsize=None)
+@cache
 def stable_id_field(model) -> str:
     """The field whose value identifies a record in URLs: its slug, else its UUID."""
     return "slug" if any(f.name == "slug" for f in model._meta.get_fields()) else "uid"
@@ -58,7 +57,7 @@ def api_url(obj, request) -> str | None:
 PLACEHOLDER_ID = "0" * 32  # matches both a slug's and a UUID's pattern
 
 
-@lru_cache(maxsize=None)
+@cache
 def detail_path(basename: str, script_prefix: str) -> tuple[str, str]:
     """A resource's detail path around its id, reversed once: reverse() for every link was an
     eighth of the time of a list request."""

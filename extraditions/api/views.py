@@ -10,7 +10,6 @@ CSV, conditional GET and atomic writes.
 from __future__ import annotations
 
 import hashlib
-
 from itertools import islice
 
 from django.db import IntegrityError, transaction
@@ -23,16 +22,15 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from extraditions.models import RestrictedRecordView
-from extraditions.visibility import hide_invisible_links, log_restricted_among, log_restricted_view
 from extraditions.search.backends import ranked
 from extraditions.search.models import SearchDocument
+from extraditions.visibility import hide_invisible_links, log_restricted_among, log_restricted_view
 
 from .filters import FilterBackend, ListParametersBackend, OrderingBackend, QueryFilter, requested_facets, search_terms
 from .pagination import KeysetPagination
 from .permissions import RecordPermission
 from .renderers import CSVRenderer, ProblemJSONRenderer, csv_columns, csv_lines
 from .serializers import stable_id_field
-
 
 # Every record can be sorted by when it was last changed or created.
 CHANGE_ORDERINGS = {"updated": "updated_at", "created": "created_at"}

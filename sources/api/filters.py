@@ -3,7 +3,15 @@
 import django_filters
 from django.db.models import Q
 
-from extraditions.api.filters import CountryCodeFilter, RecordFilterSet, StableIdFilter, YearFilter, choice, date_range, year
+from extraditions.api.filters import (
+    CountryCodeFilter,
+    RecordFilterSet,
+    StableIdFilter,
+    YearFilter,
+    choice,
+    date_range,
+    year,
+)
 from sources.models import Citation, ReportedFigure, Source
 
 from .serializers import citable_models

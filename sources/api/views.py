@@ -9,6 +9,7 @@ from sources.models import Citation, ReportedFigure, Source
 from . import filters, serializers
 from .serializers import citable_models
 
+
 class SourceViewSet(FullTextSearchMixin, RecordViewSet):
     """The documents facts in the tracker come from."""
 

@@ -80,7 +80,7 @@ def test_updated_since_gives_only_recent_changes(prefix, world, anonymous):
 
 @pytest.mark.parametrize("prefix", RECORD_RESOURCES)
 def test_every_facet_and_ordering_answers(prefix, world, anonymous):
-    viewset = dict((p, v) for p, v, _ in router.registry)[prefix]
+    viewset = {p: v for p, v, _ in router.registry}[prefix]
     if viewset.facets:
         body = anonymous.get(list_url(prefix), {"facet": list(viewset.facets)}).json()
         assert set(body["facets"]) == set(viewset.facets)
@@ -215,7 +215,7 @@ def sample_value(filterset_class, name, filter_):
 
 @pytest.mark.parametrize("prefix", RECORD_RESOURCES)
 def test_every_filter_takes_a_well_formed_value(prefix, world, anonymous, viewer):
-    viewset = dict((p, v) for p, v, _ in router.registry)[prefix]
+    viewset = {p: v for p, v, _ in router.registry}[prefix]
     filterset_class = viewset.filterset_class
     for name, filter_ in filterset_class.base_filters.items():
         value = sample_value(filterset_class, name, filter_)

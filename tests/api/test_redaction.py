@@ -11,6 +11,7 @@ import pytest
 
 from cases import models as cases
 from extraditions.api.urls import router
+
 from .conftest import DRAFT, RESTRICTED, build_hidden_world, build_world
 
 MARKER = "Zqxv"  # in no word of any language the seed or factories use
@@ -55,7 +56,7 @@ def test_no_public_response_contains_a_hidden_record(hidden, anonymous):
 
 
 def test_a_search_for_the_marker_finds_nothing(hidden, anonymous):
-    for prefix, viewset, _ in router.registry:
+    for prefix, _viewset, _ in router.registry:
         if prefix != "countries":
             assert anonymous.get(f"/api/v1/{prefix}/", {"q": MARKER}).json()["count"] == 0, prefix
 

@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 
 def member_of(role: str, username: str):
     from django.contrib.auth.models import Group
+
     from extraditions.roles import setup_roles
 
     setup_roles()

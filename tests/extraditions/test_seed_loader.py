@@ -1,5 +1,6 @@
 """The seed loader, on a small sample in the real format: idempotent, complete, all-or-nothing."""
 
+import io
 import shutil
 from pathlib import Path
 
@@ -23,7 +24,7 @@ def seed_dir(tmp_path):
 
 
 def load(seed_dir):
-    call_command("load_seed_data", dir=seed_dir, stdout=open("/dev/null", "w"))
+    call_command("load_seed_data", dir=seed_dir, stdout=io.StringIO())
 
 
 def snapshot():

@@ -92,9 +92,11 @@ def links(model):
     for field in model._meta.get_fields():
         if isinstance(field, GenericForeignKey):
             yield field, None
-        elif field.is_relation and not field.auto_created and (field.many_to_one or field.one_to_one or field.many_to_many):
-            if field.related_model._meta.app_label != "contenttypes":
-                yield field, field.related_model
+        elif (
+            field.is_relation and not field.auto_created and (field.many_to_one or field.one_to_one or field.many_to_many)
+            and field.related_model._meta.app_label != "contenttypes"
+        ):
+            yield field, field.related_model
 
 
 @pytest.mark.parametrize("model", domain_models(), ids=lambda model: model.__name__)
@@ -159,8 +161,8 @@ def test_the_check_in_memory_agrees_with_the_database_on_every_record():
 
 
 def test_a_citation_is_public_only_with_its_source_and_its_record():
-    from sources.models import Citation
     from extraditions.visibility import is_public
+    from sources.models import Citation
     from tests.factories import CaseFactory, CitationFactory, SourceFactory
 
     hidden_record = CitationFactory(record=CaseFactory(**DRAFT), source=SourceFactory())

@@ -83,7 +83,7 @@ def test_database_expression_agrees_with_the_function_on_every_branch():
         if dates.get("known_in_force_on"):
             fields["known_in_force_evidence"] = "treaty_source"
         treaties.append(TreatyFactory(title=f"Treaty {index}", **fields))
-    for dates, on, expected in CASES:
+    for _dates, on, _expected in CASES:
         annotated = dict(Treaty.objects.with_status(on).values_list("pk", "status"))
         for treaty in treaties:
             assert annotated[treaty.pk] == treaty.status_on(on), (treaty.title, on)
