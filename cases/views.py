@@ -15,9 +15,9 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import ListView, TemplateView
-from rest_framework.exceptions import ValidationError
 
 from extraditions.api.routers import basename_of
+from extraditions.filtering import FilterError
 from extraditions.models import RestrictedRecordView
 from extraditions.pages import RecordPageView, SitePageMixin
 from extraditions.search.models import SearchDocument
@@ -27,17 +27,17 @@ from sources.models import listed_citations
 from treaties.maps import extradition_treaties, world_map
 
 from . import models as m
-from .api.filters import (
-    CaseFilterSet,
-    CourtRulingFilterSet,
-    InterpolNoticeFilterSet,
-    PersonFilterSet,
-)
 from .api.views import (
     CaseViewSet,
     CourtRulingViewSet,
     InterpolNoticeViewSet,
     PersonViewSet,
+)
+from .filtersets import (
+    CaseFilterSet,
+    CourtRulingFilterSet,
+    InterpolNoticeFilterSet,
+    PersonFilterSet,
 )
 
 
@@ -86,7 +86,7 @@ class FacetBlock:
 
 
 class FacetedSearchView(SitePageMixin, ListView):
-    """A list with the API's filters (its filter set), full-text search and facets as links."""
+    """A list with the filters of its filter set (the API's), search and the filter set's facets as links."""
 
     model = None
     filterset_class = None
@@ -135,7 +135,7 @@ class FacetedSearchView(SitePageMixin, ListView):
             if filterset.is_valid():
                 try:
                     return filterset.qs
-                except ValidationError as error:  # the API's: a filter that checks ids against the records
+                except FilterError as error:  # a filter that checks ids against the records
                     errors = {name: [str(message) for message in messages] for name, messages in error.detail.items()}
             else:
                 errors = {name: list(messages) for name, messages in filterset.errors.items()}
@@ -160,7 +160,7 @@ class FacetedSearchView(SitePageMixin, ListView):
         for name in self.site_facets:
             block = FacetBlock(name, name.replace("_", " ").capitalize())
             chosen = set(self.request.GET.getlist(name))
-            for row in self.facet_source.facets[name].counts(self.filtered):
+            for row in self.filterset_class.facets[name].counts(self.filtered):
                 value = "" if row["value"] is None else str(row["value"])
                 params = self.params_without()
                 if value in chosen:

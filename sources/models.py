@@ -2,6 +2,7 @@
 
 import hashlib
 from decimal import Decimal
+from functools import lru_cache
 
 from django.apps import apps
 from django.conf import settings
@@ -134,6 +135,13 @@ class CitationQuerySet(VisibilityQuerySet):
         for model in citable:
             condition |= Q(content_type=content_types[model], object_id__in=model.objects.public().values("pk"))
         return condition
+
+
+@lru_cache(maxsize=1)
+def citable_models() -> dict[str, type]:
+    """Citable models by the name the API and the site give them (``case``, ``courtruling``, …);
+    fixed once apps are loaded."""
+    return {m._meta.model_name: m for m in apps.get_models() if issubclass(m, CitableModel)}
 
 
 def listed_citations(user, lookup: str = "citations") -> Prefetch:

@@ -10,10 +10,9 @@ from django.views.generic import TemplateView
 from cases.views import FacetedSearchView
 from extraditions.pages import RecordPageView, SitePageMixin
 
-from .api.filters import SourceFilterSet
-from .api.serializers import citable_models
 from .api.views import SourceViewSet, labelled_records
-from .models import Citation, FigureMetric, ReportedFigure, Source, listed_citations
+from .filtersets import SourceFilterSet
+from .models import Citation, FigureMetric, ReportedFigure, Source, citable_models, listed_citations
 
 CHART_HEIGHT = 120
 BAR_WIDTH = 8

@@ -16,16 +16,16 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from cases import models as m
-from extraditions.api.filters import Facet
 from extraditions.api.permissions import StaffOnly
 from extraditions.api.views import CHANGE_ORDERINGS, FullTextSearchMixin, RecordViewSet
 from extraditions.search.backends import backend as search_backend
 from extraditions.search.backends import is_searchable
 from extraditions.search.text import snippet
 
+from .. import filtersets
 from ..merge import merge_persons
 from ..search import find_persons
-from . import filters, serializers
+from . import serializers
 
 
 class AffiliationViewSet(RecordViewSet):
@@ -33,7 +33,7 @@ class AffiliationViewSet(RecordViewSet):
 
     queryset = m.Affiliation.objects.all()
     serializer_class = serializers.AffiliationSerializer
-    filterset_class = filters.AffiliationFilterSet
+    filterset_class = filtersets.AffiliationFilterSet
     search_fields = ("name", "description")
     ordering_fields = {"name": "name", **CHANGE_ORDERINGS}
     default_ordering = ("name",)
@@ -44,15 +44,9 @@ class PersonViewSet(RecordViewSet):
 
     queryset = m.Person.objects.all()
     serializer_class = serializers.PersonSerializer
-    filterset_class = filters.PersonFilterSet
+    filterset_class = filtersets.PersonFilterSet
     ordering_fields = {"name": "name", **CHANGE_ORDERINGS}
     default_ordering = ("name",)
-    facets = {
-        "current_situation": Facet.choice(m.Person, "current_situation"),
-        "asylum_status": Facet.choice(m.Person, "asylum_status"),
-        "asylum_country": Facet.country("asylum_country"),
-        "affiliation": Facet.related("affiliations__slug", m.Affiliation),
-    }
 
     def optimise(self, queryset):
         return queryset.prefetch_related(
@@ -118,11 +112,10 @@ class AliasViewSet(RecordViewSet):
 
     queryset = m.Alias.objects.all()
     serializer_class = serializers.AliasSerializer
-    filterset_class = filters.AliasFilterSet
+    filterset_class = filtersets.AliasFilterSet
     search_fields = ("name", "note")
     ordering_fields = {"name": "name", **CHANGE_ORDERINGS}
     default_ordering = ("name",)
-    facets = {"script": Facet.choice(m.Alias, "script"), "kind": Facet.choice(m.Alias, "kind")}
 
     def optimise(self, queryset):
         return queryset.select_related("person", "source")
@@ -134,17 +127,9 @@ class CaseViewSet(FullTextSearchMixin, RecordViewSet):
     queryset = m.Case.objects.all()
     serializer_class = serializers.CaseSerializer
     detail_serializer_class = serializers.CaseDetailSerializer
-    filterset_class = filters.CaseFilterSet
+    filterset_class = filtersets.CaseFilterSet
     ordering_fields = {"started": "started_on", "title": "title", **CHANGE_ORDERINGS}
     default_ordering = ("-started",)
-    facets = {
-        "kind": Facet.choice(m.Case, "kind"),
-        "outcome": Facet.choice(m.Case, "outcome"),
-        "host_country": Facet.country("host_country"),
-        "requesting_state": Facet.choice(m.Case, "requesting_state"),
-        "charge_category": Facet.choice(m.Case, "charge_category"),
-        "started_year": Facet.year("started_on"),
-    }
 
     def optimise(self, queryset):
         queryset = queryset.select_related("treaty").prefetch_related(
@@ -167,9 +152,8 @@ class CaseParticipantViewSet(RecordViewSet):
 
     queryset = m.CaseParticipant.objects.all()
     serializer_class = serializers.CaseParticipantSerializer
-    filterset_class = filters.CaseParticipantFilterSet
+    filterset_class = filtersets.CaseParticipantFilterSet
     search_fields = ("person__name", "case__title")
-    facets = {"role": Facet.choice(m.CaseParticipant, "role")}
 
     def optimise(self, queryset):
         return queryset.select_related("case", "person")
@@ -178,7 +162,6 @@ class CaseParticipantViewSet(RecordViewSet):
 class CaseChildViewSet(RecordViewSet):
     """A kind of record that belongs to one case."""
 
-    facets = {"host_country": Facet.country("case__host_country")}
     search_fields = ("case__title",)
 
     def optimise(self, queryset):
@@ -190,7 +173,7 @@ class DetentionViewSet(CaseChildViewSet):
 
     queryset = m.Detention.objects.all()
     serializer_class = serializers.DetentionSerializer
-    filterset_class = filters.DetentionFilterSet
+    filterset_class = filtersets.DetentionFilterSet
     search_fields = ("place", "conditions", "case__title", "person__name")
     ordering_fields = {"started": "started_on", "ended": "ended_on", **CHANGE_ORDERINGS}
     default_ordering = ("-started",)
@@ -204,11 +187,10 @@ class CaseEventViewSet(CaseChildViewSet):
 
     queryset = m.CaseEvent.objects.all()
     serializer_class = serializers.CaseEventSerializer
-    filterset_class = filters.CaseEventFilterSet
+    filterset_class = filtersets.CaseEventFilterSet
     search_fields = ("description", "case__title")
     ordering_fields = {"occurred": "occurred_on", **CHANGE_ORDERINGS}
     default_ordering = ("-occurred",)
-    facets = {**CaseChildViewSet.facets, "kind": Facet.choice(m.CaseEvent, "kind")}
 
     def optimise(self, queryset):
         return super().optimise(queryset).select_related("person")
@@ -219,15 +201,10 @@ class ExtraditionRequestViewSet(CaseChildViewSet):
 
     queryset = m.ExtraditionRequest.objects.all()
     serializer_class = serializers.ExtraditionRequestSerializer
-    filterset_class = filters.ExtraditionRequestFilterSet
+    filterset_class = filtersets.ExtraditionRequestFilterSet
     search_fields = ("offences", "requesting_authority", "deciding_body", "convention", "case__title")
     ordering_fields = {"requested": "requested_on", "decided": "decided_on", **CHANGE_ORDERINGS}
     default_ordering = ("-requested",)
-    facets = {
-        **CaseChildViewSet.facets,
-        "decision": Facet.choice(m.ExtraditionRequest, "decision"),
-        "legal_basis": Facet.choice(m.ExtraditionRequest, "legal_basis"),
-    }
 
     def optimise(self, queryset):
         return super().optimise(queryset).select_related("treaty")
@@ -238,17 +215,10 @@ class InterpolNoticeViewSet(RecordViewSet):
 
     queryset = m.InterpolNotice.objects.all()
     serializer_class = serializers.InterpolNoticeSerializer
-    filterset_class = filters.InterpolNoticeFilterSet
+    filterset_class = filtersets.InterpolNoticeFilterSet
     search_fields = ("subject__name", "subject_description", "notes")
     ordering_fields = {"issued": "issued_on", "cancelled": "cancelled_on", **CHANGE_ORDERINGS}
     default_ordering = ("-issued",)
-    facets = {
-        "kind": Facet.choice(m.InterpolNotice, "kind"),
-        "status": Facet.choice(m.InterpolNotice, "status"),
-        "cancellation_reason": Facet.choice(m.InterpolNotice, "cancellation_reason"),
-        "requesting_bureau": Facet.choice(m.InterpolNotice, "requesting_bureau"),
-        "issued_year": Facet.year("issued_on"),
-    }
 
     def optimise(self, queryset):
         return queryset.select_related("subject").prefetch_related(
@@ -261,11 +231,10 @@ class LegalProvisionViewSet(RecordViewSet):
 
     queryset = m.LegalProvision.objects.all()
     serializer_class = serializers.LegalProvisionSerializer
-    filterset_class = filters.LegalProvisionFilterSet
+    filterset_class = filtersets.LegalProvisionFilterSet
     search_fields = ("instrument", "instrument_name", "article", "title")
     ordering_fields = {"instrument": "instrument", "article": "article", **CHANGE_ORDERINGS}
     default_ordering = ("instrument", "article")
-    facets = {"instrument": Facet.choice(m.LegalProvision, "instrument")}
 
 
 class CourtRulingViewSet(FullTextSearchMixin, RecordViewSet):
@@ -274,18 +243,9 @@ class CourtRulingViewSet(FullTextSearchMixin, RecordViewSet):
     queryset = m.CourtRuling.objects.all()
     serializer_class = serializers.CourtRulingSerializer
     detail_serializer_class = serializers.CourtRulingDetailSerializer
-    filterset_class = filters.CourtRulingFilterSet
+    filterset_class = filtersets.CourtRulingFilterSet
     ordering_fields = {"decided": "decided_on", "court": "court", **CHANGE_ORDERINGS}
     default_ordering = ("-decided",)
-    facets = {
-        "decision": Facet.choice(m.CourtRuling, "decision"),
-        "level": Facet.choice(m.CourtRuling, "level"),
-        "country": Facet.country("country"),
-        "assurance_assessment": Facet.choice(m.CourtRuling, "assurance_assessment"),
-        "ground": Facet.related("grounds__slug", m.LegalProvision),
-        "language": Facet("language"),
-        "decided_year": Facet.year("decided_on"),
-    }
 
     def optimise(self, queryset):
         queryset = queryset.select_related("case").prefetch_related(
@@ -302,11 +262,10 @@ class DiplomaticAssuranceViewSet(CaseChildViewSet):
 
     queryset = m.DiplomaticAssurance.objects.all()
     serializer_class = serializers.DiplomaticAssuranceSerializer
-    filterset_class = filters.DiplomaticAssuranceFilterSet
+    filterset_class = filtersets.DiplomaticAssuranceFilterSet
     search_fields = ("giver", "other_promises", "breach_detail", "case__title")
     ordering_fields = {"given": "given_on", **CHANGE_ORDERINGS}
     default_ordering = ("-given",)
-    facets = {**CaseChildViewSet.facets, "compliance": Facet.choice(m.DiplomaticAssurance, "compliance")}
 
     def optimise(self, queryset):
         return super().optimise(queryset).select_related("assessed_by")
@@ -317,11 +276,10 @@ class BreachViewSet(RecordViewSet):
 
     queryset = m.Breach.objects.all()
     serializer_class = serializers.BreachSerializer
-    filterset_class = filters.BreachFilterSet
+    filterset_class = filtersets.BreachFilterSet
     search_fields = ("description", "by_whom")
     ordering_fields = {"occurred": "occurred_on", **CHANGE_ORDERINGS}
     default_ordering = ("-occurred",)
-    facets = {"kind": Facet.choice(m.Breach, "kind")}
 
     def optimise(self, queryset):
         return queryset.select_related("treaty", "assurance", "provision", "case", "person").prefetch_related(

@@ -13,7 +13,7 @@ import hashlib
 from itertools import islice
 
 from django.db import IntegrityError, transaction
-from django.db.models import Model, Prefetch, ProtectedError, Q, RestrictedError
+from django.db.models import Model, Prefetch, ProtectedError, RestrictedError
 from django.http import StreamingHttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, quote_etag
@@ -23,10 +23,11 @@ from rest_framework.response import Response
 
 from extraditions.models import RestrictedRecordView
 from extraditions.search.backends import ranked
+from extraditions.search.fields import in_fields
 from extraditions.search.models import SearchDocument
 from extraditions.visibility import hide_invisible_links, log_restricted_among, log_restricted_view
 
-from .filters import FilterBackend, ListParametersBackend, OrderingBackend, QueryFilter, requested_facets, search_terms
+from .filters import FilterBackend, ListParametersBackend, OrderingBackend, QueryFilter, requested_facets
 from .pagination import KeysetPagination
 from .permissions import RecordPermission
 from .renderers import CSVRenderer, ProblemJSONRenderer, csv_columns, csv_lines
@@ -77,11 +78,14 @@ class RecordViewSet(ApiViewMixin, viewsets.ModelViewSet):
     search_fields: tuple[str, ...] = ()
     ordering_fields: dict[str, str] = CHANGE_ORDERINGS
     default_ordering: tuple[str, ...] = ("-updated",)
-    facets: dict = {}
+    facets: dict = {}  # the filter set's: what ?facet= may count by
     csv_chunk_size = 1000
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        filterset_class = getattr(cls, "filterset_class", None)
+        if filterset_class is not None:
+            cls.facets = filterset_class.facets
         if cls.queryset is not None:
             cls.lookup_field = stable_id_field(cls.queryset.model)
             cls.lookup_value_regex = "[0-9a-fA-F-]{32,36}" if cls.lookup_field == "uid" else "[-a-zA-Z0-9_]+"
@@ -124,15 +128,7 @@ class RecordViewSet(ApiViewMixin, viewsets.ModelViewSet):
 
         Kinds with a full-text index use :class:`FullTextSearchMixin` instead.
         """
-        for term in search_terms(query):
-            queryset = queryset.filter(self.search_q(term))
-        return queryset
-
-    def search_q(self, term: str) -> Q:
-        condition = Q(pk__in=[])  # no search fields: nothing matches
-        for field in self.search_fields:
-            condition |= Q(**{f"{field}__icontains": term})
-        return condition
+        return in_fields(queryset, query, self.search_fields)
 
     @property
     def search_help(self) -> str:

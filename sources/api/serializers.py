@@ -1,7 +1,5 @@
 """Sources, citations and reported figures in the API."""
 
-from functools import lru_cache
-
 from django.contrib.contenttypes.models import ContentType
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -21,8 +19,7 @@ from extraditions.api.serializers import (
     stable_id,
     stable_id_field,
 )
-from extraditions.models import CitableModel
-from sources.models import Citation, ReportedFigure, Source
+from sources.models import Citation, ReportedFigure, Source, citable_models
 
 
 class SourceSummary(SummarySerializer):
@@ -59,14 +56,6 @@ class SourceSerializer(SearchMatchMixin, RecordSerializer):
             "archived_url", "language", "sha256", "notes", *BOOKKEEPING_FIELDS,
         )
         read_only_fields = ("sha256",)
-
-
-@lru_cache(maxsize=1)
-def citable_models() -> dict[str, type]:
-    """Citable models by the name the API gives them (``case``, ``courtruling``, …); fixed once apps are loaded."""
-    from django.apps import apps
-
-    return {m._meta.model_name: m for m in apps.get_models() if issubclass(m, CitableModel)}
 
 
 class CitedRecordSchema(serializers.Serializer):

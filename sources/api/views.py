@@ -2,11 +2,11 @@
 
 from django.contrib.contenttypes.prefetch import GenericPrefetch
 
-from extraditions.api.filters import Facet
 from extraditions.api.views import CHANGE_ORDERINGS, FullTextSearchMixin, RecordViewSet
 from sources.models import Citation, ReportedFigure, Source
 
-from . import filters, serializers
+from .. import filtersets
+from . import serializers
 from .serializers import citable_models
 
 
@@ -15,15 +15,9 @@ class SourceViewSet(FullTextSearchMixin, RecordViewSet):
 
     queryset = Source.objects.all()
     serializer_class = serializers.SourceSerializer
-    filterset_class = filters.SourceFilterSet
+    filterset_class = filtersets.SourceFilterSet
     ordering_fields = {"published": "published_on", "title": "title", **CHANGE_ORDERINGS}
     default_ordering = ("-published",)
-    facets = {
-        "kind": Facet.choice(Source, "kind"),
-        "language": Facet("language"),
-        "publisher": Facet("publisher"),
-        "published_year": Facet.year("published_on"),
-    }
 
 
 class CitationViewSet(RecordViewSet):
@@ -31,11 +25,10 @@ class CitationViewSet(RecordViewSet):
 
     queryset = Citation.objects.all()
     serializer_class = serializers.CitationSerializer
-    filterset_class = filters.CitationFilterSet
+    filterset_class = filtersets.CitationFilterSet
     search_fields = ("locator", "note", "source__title")
     ordering_fields = CHANGE_ORDERINGS
     default_ordering = ("-updated",)
-    facets = {"locator_kind": Facet.choice(Citation, "locator_kind")}
 
     def optimise(self, queryset):
         # One query per kind of record cited, however long the page.
@@ -61,16 +54,10 @@ class ReportedFigureViewSet(RecordViewSet):
 
     queryset = ReportedFigure.objects.all()
     serializer_class = serializers.ReportedFigureSerializer
-    filterset_class = filters.ReportedFigureFilterSet
+    filterset_class = filtersets.ReportedFigureFilterSet
     search_fields = ("metric_detail", "scope_label", "notes")
     ordering_fields = {"year_from": "year_from", "as_of": "as_of", "value": "value", **CHANGE_ORDERINGS}
     default_ordering = ("year_from",)
-    facets = {
-        "metric": Facet.choice(ReportedFigure, "metric"),
-        "scope_country": Facet.country("scope_country"),
-        "qualifier": Facet.choice(ReportedFigure, "qualifier"),
-        "unit": Facet.choice(ReportedFigure, "unit"),
-    }
 
     def optimise(self, queryset):
         return queryset.prefetch_related(self.citations_prefetch())

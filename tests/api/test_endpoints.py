@@ -189,7 +189,7 @@ def sample_value(filterset_class, name, filter_):
     """A well-formed value for any filter, taken from the world where it names a record."""
     import django_filters
 
-    from extraditions.api import filters as api_filters
+    from extraditions import filtering as api_filters
 
     if isinstance(filter_, api_filters.StableIdFilter):
         relation, _, field = filter_.field_name.rpartition("__")

@@ -1,10 +1,11 @@
-"""Filters for sources, citations and reported figures."""
+"""Filters and facets of sources, citations and reported figures, for the API and the site."""
 
 import django_filters
 from django.db.models import Q
 
-from extraditions.api.filters import (
+from extraditions.filtering import (
     CountryCodeFilter,
+    Facet,
     RecordFilterSet,
     StableIdFilter,
     YearFilter,
@@ -12,9 +13,7 @@ from extraditions.api.filters import (
     date_range,
     year,
 )
-from sources.models import Citation, ReportedFigure, Source
-
-from .serializers import citable_models
+from sources.models import Citation, ReportedFigure, Source, citable_models
 
 
 class SourceFilterSet(RecordFilterSet):
@@ -23,6 +22,13 @@ class SourceFilterSet(RecordFilterSet):
     language = django_filters.CharFilter(help_text="ISO 639-1 code, e.g. en, sv, zh.")
     published_after, published_before = date_range("published_on")
     published_year = year("published_on")
+
+    facets = {
+        "kind": Facet.choice(Source, "kind"),
+        "language": Facet("language"),
+        "publisher": Facet("publisher"),
+        "published_year": Facet.year("published_on"),
+    }
 
     class Meta:
         model = Source
@@ -37,6 +43,8 @@ class CitationFilterSet(RecordFilterSet):
         help_text="The kind of record cited for, e.g. case or courtruling.",
     )
     locator_kind = choice(Citation, "locator_kind")
+
+    facets = {"locator_kind": Facet.choice(Citation, "locator_kind")}
 
     class Meta:
         model = Citation
@@ -54,6 +62,13 @@ class ReportedFigureFilterSet(RecordFilterSet):
     year = YearFilter(method="filter_year", help_text="Figures whose period includes this year.")
     source = StableIdFilter(field_name="citations__source__slug", help_text="Figures reported by a source.")
     as_of_after, as_of_before = date_range("as_of")
+
+    facets = {
+        "metric": Facet.choice(ReportedFigure, "metric"),
+        "scope_country": Facet.country("scope_country"),
+        "qualifier": Facet.choice(ReportedFigure, "qualifier"),
+        "unit": Facet.choice(ReportedFigure, "unit"),
+    }
 
     class Meta:
         model = ReportedFigure

@@ -1,10 +1,11 @@
-"""Filters for treaties, including their status on any date."""
+"""Filters and facets of treaties (their status on any date included), for the API and the site."""
 
 import django_filters
 from django.utils import timezone
 
-from extraditions.api.filters import (
+from extraditions.filtering import (
     CountryCodeFilter,
+    Facet,
     RecordFilterSet,
     StableIdFilter,
     choice,
@@ -36,6 +37,14 @@ class TreatyFilterSet(RecordFilterSet):
     in_force_after, in_force_before = date_range("in_force_on")
     terminated_after, terminated_before = date_range("terminated_on")
 
+    facets = {
+        "status": Facet.enum("status", TreatyStatus.choices),
+        "kind": Facet.choice(Treaty, "kind"),
+        "china_party": Facet.choice(Treaty, "china_party"),
+        "counterpart": Facet.country("counterpart"),
+        "signed_year": Facet.year("signed_on"),
+    }
+
     class Meta:
         model = Treaty
         fields = []
@@ -55,6 +64,8 @@ class TreatyStepFilterSet(RecordFilterSet):
     treaty = StableIdFilter(field_name="treaty__slug")
     kind = choice(TreatyStep, "kind")
     occurred_after, occurred_before = date_range("occurred_on")
+
+    facets = {"kind": Facet.choice(TreatyStep, "kind")}
 
     class Meta:
         model = TreatyStep

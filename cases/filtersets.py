@@ -1,13 +1,14 @@
-"""Filters for persons, cases and what happens in them."""
+"""Filters and facets of persons, cases and what happens in them, for the API and the site."""
 
 import django_filters
 from django.db.models import Exists, OuterRef, Q
 
 from cases import models as m
-from extraditions.api.filters import (
+from extraditions.filtering import (
     BooleanFilter,
     ChoiceFilter,
     CountryCodeFilter,
+    Facet,
     RecordFilterSet,
     StableIdFilter,
     choice,
@@ -52,6 +53,13 @@ class PersonFilterSet(RecordFilterSet):
     case_kind = choice(m.Person, "cases__kind")
     has_red_notice = HasRedNoticeFilter(notice_link="subject")
 
+    facets = {
+        "current_situation": Facet.choice(m.Person, "current_situation"),
+        "asylum_status": Facet.choice(m.Person, "asylum_status"),
+        "asylum_country": Facet.country("asylum_country"),
+        "affiliation": Facet.related("affiliations__slug", m.Affiliation),
+    }
+
     class Meta:
         model = m.Person
         fields = []
@@ -61,6 +69,8 @@ class AliasFilterSet(RecordFilterSet):
     person = StableIdFilter(field_name="person__slug")
     script = choice(m.Alias, "script")
     kind = choice(m.Alias, "kind")
+
+    facets = {"script": Facet.choice(m.Alias, "script"), "kind": Facet.choice(m.Alias, "kind")}
 
     class Meta:
         model = m.Alias
@@ -82,6 +92,15 @@ class CaseFilterSet(RecordFilterSet):
     started_after, started_before = date_range("started_on")
     started_year = year("started_on")
 
+    facets = {
+        "kind": Facet.choice(m.Case, "kind"),
+        "outcome": Facet.choice(m.Case, "outcome"),
+        "host_country": Facet.country("host_country"),
+        "requesting_state": Facet.choice(m.Case, "requesting_state"),
+        "charge_category": Facet.choice(m.Case, "charge_category"),
+        "started_year": Facet.year("started_on"),
+    }
+
     class Meta:
         model = m.Case
         fields = []
@@ -91,6 +110,8 @@ class CaseParticipantFilterSet(RecordFilterSet):
     case = StableIdFilter(field_name="case__slug")
     person = StableIdFilter(field_name="person__slug")
     role = choice(m.CaseParticipant, "role")
+
+    facets = {"role": Facet.choice(m.CaseParticipant, "role")}
 
     class Meta:
         model = m.CaseParticipant
@@ -103,6 +124,8 @@ class CaseChildFilterSet(RecordFilterSet):
     case = StableIdFilter(field_name="case__slug")
     host_country = CountryCodeFilter(field_name="case__host_country", help_text="The case's host country.")
     case_kind = ChoiceFilter(field_name="case__kind", choices=m.CaseKind.choices, help_text="The case's kind; one or more.")
+
+    facets = {"host_country": Facet.country("case__host_country")}
 
 
 class DetentionFilterSet(CaseChildFilterSet):
@@ -129,6 +152,8 @@ class CaseEventFilterSet(CaseChildFilterSet):
     person = StableIdFilter(field_name="person__slug")
     occurred_after, occurred_before = date_range("occurred_on")
 
+    facets = {**CaseChildFilterSet.facets, "kind": Facet.choice(m.CaseEvent, "kind")}
+
     class Meta:
         model = m.CaseEvent
         fields = []
@@ -140,6 +165,12 @@ class ExtraditionRequestFilterSet(CaseChildFilterSet):
     treaty = StableIdFilter(field_name="treaty__slug")
     requested_after, requested_before = date_range("requested_on")
     decided_after, decided_before = date_range("decided_on")
+
+    facets = {
+        **CaseChildFilterSet.facets,
+        "decision": Facet.choice(m.ExtraditionRequest, "decision"),
+        "legal_basis": Facet.choice(m.ExtraditionRequest, "legal_basis"),
+    }
 
     class Meta:
         model = m.ExtraditionRequest
@@ -161,6 +192,14 @@ class InterpolNoticeFilterSet(RecordFilterSet):
     issued_year = year("issued_on")
     cancelled_after, cancelled_before = date_range("cancelled_on")
 
+    facets = {
+        "kind": Facet.choice(m.InterpolNotice, "kind"),
+        "status": Facet.choice(m.InterpolNotice, "status"),
+        "cancellation_reason": Facet.choice(m.InterpolNotice, "cancellation_reason"),
+        "requesting_bureau": Facet.choice(m.InterpolNotice, "requesting_bureau"),
+        "issued_year": Facet.year("issued_on"),
+    }
+
     class Meta:
         model = m.InterpolNotice
         fields = []
@@ -169,6 +208,8 @@ class InterpolNoticeFilterSet(RecordFilterSet):
 class LegalProvisionFilterSet(RecordFilterSet):
     instrument = choice(m.LegalProvision, "instrument")
     country = CountryCodeFilter(field_name="country")
+
+    facets = {"instrument": Facet.choice(m.LegalProvision, "instrument")}
 
     class Meta:
         model = m.LegalProvision
@@ -192,6 +233,16 @@ class CourtRulingFilterSet(RecordFilterSet):
     decided_after, decided_before = date_range("decided_on")
     decided_year = year("decided_on")
 
+    facets = {
+        "decision": Facet.choice(m.CourtRuling, "decision"),
+        "level": Facet.choice(m.CourtRuling, "level"),
+        "country": Facet.country("country"),
+        "assurance_assessment": Facet.choice(m.CourtRuling, "assurance_assessment"),
+        "ground": Facet.related("grounds__slug", m.LegalProvision),
+        "language": Facet("language"),
+        "decided_year": Facet.year("decided_on"),
+    }
+
     class Meta:
         model = m.CourtRuling
         fields = []
@@ -208,6 +259,8 @@ class DiplomaticAssuranceFilterSet(CaseChildFilterSet):
     assessed_by = StableIdFilter(field_name="assessed_by__slug", help_text="The ruling that assessed the assurance.")
     given_after, given_before = date_range("given_on")
 
+    facets = {**CaseChildFilterSet.facets, "compliance": Facet.choice(m.DiplomaticAssurance, "compliance")}
+
     class Meta:
         model = m.DiplomaticAssurance
         fields = []
@@ -221,6 +274,8 @@ class BreachFilterSet(RecordFilterSet):
     case = StableIdFilter(field_name="case__slug")
     person = StableIdFilter(field_name="person__slug")
     occurred_after, occurred_before = date_range("occurred_on")
+
+    facets = {"kind": Facet.choice(m.Breach, "kind")}
 
     class Meta:
         model = m.Breach
