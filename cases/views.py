@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import ListView, TemplateView
 
-from extraditions.api.routers import basename_of
 from extraditions.filtering import FilterError
+from extraditions.identifiers import api_list_url, api_lists
 from extraditions.models import RestrictedRecordView
 from extraditions.pages import RecordPageView, SitePageMixin
 from extraditions.search.models import SearchDocument
@@ -62,12 +61,7 @@ class DownloadsView(SitePageMixin, TemplateView):
     page_title = "Data downloads"
 
     def get_context_data(self, **kwargs):
-        from django.urls import reverse
-
-        from extraditions.api.urls import router
-
-        resources = [(prefix, reverse(f"api:{basename}-list")) for prefix, _, basename in router.registry]
-        return {**super().get_context_data(**kwargs), "resources": resources}
+        return {**super().get_context_data(**kwargs), "resources": api_lists()}
 
 
 @dataclass
@@ -184,7 +178,7 @@ class FacetedSearchView(SitePageMixin, ListView):
         others = self.params_without()
         page_query = f"{others.urlencode()}&" if others else ""  # this list's search and filters, for page links
         # The same search and filters in the API (same parameter names): JSON, and CSV for spreadsheets.
-        api_list = reverse(f"api:{basename_of(self.model)}-list")
+        api_list = api_list_url(self.model)
         data_links = {"json": f"{api_list}?{others.urlencode()}", "csv": f"{api_list}?{page_query}format=csv"}
         date_range = self.date_range_form() if self.date_filter else None
         return {

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 from django.views.generic.base import ContextMixin
 
-from .api.serializers import api_url, stable_id, stable_id_field
+from .identifiers import api_url, stable_id, stable_id_field
 from .models import RestrictedRecordView
 from .visibility import hide_invisible_links, label, log_restricted_view
 

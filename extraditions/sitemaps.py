@@ -8,7 +8,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from cases.models import Case, CourtRuling, InterpolNotice, Person
-from extraditions.api.serializers import stable_id_field
+from extraditions.identifiers import stable_id_field
 from sources.models import Source
 from treaties.models import Treaty
 

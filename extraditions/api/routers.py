@@ -2,13 +2,11 @@
 
 from rest_framework.routers import DefaultRouter
 
+from extraditions.identifiers import api_basenames, register_api_resource
+
 
 class ApiRouter(DefaultRouter):
     include_format_suffixes = False  # formats are chosen with ?format= or the Accept header
-
-    def __init__(self):
-        super().__init__()
-        self.model_basenames = {}
 
     def get_api_root_view(self, api_urls=None):
         """The root lists the resources, then the headline figures and the documentation."""
@@ -20,13 +18,13 @@ class ApiRouter(DefaultRouter):
     def register(self, prefix, viewset, basename=None):
         super().register(prefix, viewset, basename)
         queryset = getattr(viewset, "queryset", None)
-        if queryset is not None:
-            self.model_basenames.setdefault(queryset.model, basename or self.get_default_basename(viewset))
+        register_api_resource(prefix, basename or self.get_default_basename(viewset), getattr(queryset, "model", None))
+
+    @property
+    def model_basenames(self) -> dict:
+        """Which model each resource serves (``extraditions.identifiers`` keeps the list)."""
+        return api_basenames()
 
 
 router = ApiRouter()
 
-
-def basename_of(model) -> str | None:
-    """The route name of the resource serving ``model``, for links to its records."""
-    return router.model_basenames.get(model)

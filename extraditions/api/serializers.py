@@ -11,17 +11,17 @@
 
 from __future__ import annotations
 
-from functools import cache, cached_property
+from functools import cached_property
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
-from django.urls import get_script_prefix, reverse
 from django_countries import serializer_fields
 from django_countries.serializers import CountryFieldMixin
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 
+from extraditions.identifiers import api_url, stable_id, stable_id_field
 from extraditions.partial_dates import PartialDate, PartialDateProperty
 from extraditions.publication import not_ready, publication_state, refused_to
 from extraditions.visibility import is_staff_session, is_visible, label
@@ -30,39 +30,6 @@ from extraditions.visibility import is_staff_session, is_visible, label
 RECORD_FIELDS = ("id", "url", "uid")
 CHANGE_FIELDS = ("created_at", "updated_at")
 BOOKKEEPING_FIELDS = ("publication_status", "visibility", *CHANGE_FIELDS)  # for publishable records
-
-
-@cache
-def stable_id_field(model) -> str:
-    """The field whose value identifies a record in URLs: its slug, else its UUID."""
-    return "slug" if any(f.name == "slug" for f in model._meta.get_fields()) else "uid"
-
-
-def stable_id(obj) -> str:
-    return str(getattr(obj, stable_id_field(type(obj))))
-
-
-def api_url(obj, request) -> str | None:
-    """The record's URL in the API, absolute when there is a request (without its ?format=)."""
-    from .routers import basename_of
-
-    basename = basename_of(type(obj))
-    if basename is None:
-        return None
-    before, after = detail_path(basename, get_script_prefix())
-    path = f"{before}{stable_id(obj)}{after}"  # slugs and UUIDs need no escaping
-    return request.build_absolute_uri(path) if request is not None else path
-
-
-PLACEHOLDER_ID = "0" * 32  # matches both a slug's and a UUID's pattern
-
-
-@cache
-def detail_path(basename: str, script_prefix: str) -> tuple[str, str]:
-    """A resource's detail path around its id, reversed once: reverse() for every link was an
-    eighth of the time of a list request."""
-    before, _, after = reverse(f"api:{basename}-detail", kwargs={"id": PLACEHOLDER_ID}).partition(PLACEHOLDER_ID)
-    return before, after
 
 
 def request_user(context):

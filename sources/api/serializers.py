@@ -15,10 +15,8 @@ from extraditions.api.serializers import (
     StrictURLField,
     SummaryField,
     SummarySerializer,
-    api_url,
-    stable_id,
-    stable_id_field,
 )
+from extraditions.identifiers import api_url, stable_id, stable_id_field
 from sources.models import Citation, ReportedFigure, Source, citable_models
 
 
