@@ -16,7 +16,7 @@ def robots(request):
 
 
 urlpatterns = [
-    path("", include("cases.urls")),  # the public website
+    path("", include("extraditions.site_urls")),  # the public website
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("robots.txt", robots, name="robots"),

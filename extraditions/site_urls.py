@@ -1,0 +1,19 @@
+"""The public website's URLs, with the same identifiers as the API: each app's pages (its
+``urls.py``) and the site-wide ones, under the "site" namespace."""
+
+from django.urls import include, path
+
+from cases.views import DownloadsView, HomeView
+
+from .pages import SitePageView
+
+app_name = "site"
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("", include("cases.urls")),
+    path("", include("treaties.urls")),
+    path("", include("sources.urls")),
+    path("about/", SitePageView.as_view(template_name="site/about.html", page_title="About and methodology"), name="about"),
+    path("data/", DownloadsView.as_view(), name="downloads"),
+]
