@@ -115,8 +115,9 @@ def server(command: list[str], port: int, env: dict, health: str = "/"):
 
 
 def gunicorn(workers: int, port: int) -> list[str]:
-    return [str(BIN / "gunicorn"), "extraditions.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-            "--worker-class", "sync", "--timeout", "120", "--keep-alive", "5"]
+    """The production configuration (extraditions/gunicorn_conf.py) on the benchmark's port and workers."""
+    return [str(BIN / "gunicorn"), "-c", str(ROOT / "extraditions" / "gunicorn_conf.py"), "extraditions.wsgi",
+            "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null"]
 
 
 # --- measuring ----------------------------------------------------------------------------------
