@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Length
@@ -221,6 +222,13 @@ class FigureQualifier(models.TextChoices):
     RANGE = "range", "Range"
 
 
+# A figure's magnitude: 11 digits before the point and 4 after are 15 significant digits, what a
+# double holds exactly. SQLite stores decimals as doubles, and a 16-digit value read back rounded
+# past its column's precision and failed every read of the list (found by the API fuzzing).
+FIGURE_LIMIT = Decimal("99999999999.9999")
+figure_bounds = [MinValueValidator(Decimal(0)), MaxValueValidator(FIGURE_LIMIT)]
+
+
 class ReportedFigure(PublishableModel):
     """A number as one source reports it. Conflicting figures from different sources coexist."""
 
@@ -235,9 +243,10 @@ class ReportedFigure(PublishableModel):
     year_from = models.PositiveSmallIntegerField(null=True, blank=True)
     year_to = models.PositiveSmallIntegerField(null=True, blank=True)
     as_of, as_of_precision = partial_date_fields("as of", help_text="For counts at a point in time.")
-    value = models.DecimalField(max_digits=16, decimal_places=4)
+    value = models.DecimalField(max_digits=16, decimal_places=4, validators=figure_bounds)
     value_high = models.DecimalField(
-        max_digits=16, decimal_places=4, null=True, blank=True, help_text="Upper bound of a range."
+        max_digits=16, decimal_places=4, null=True, blank=True, validators=figure_bounds,
+        help_text="Upper bound of a range.",
     )
     unit = models.CharField(max_length=10, choices=FigureUnit.choices)
     qualifier = models.CharField(max_length=16, choices=FigureQualifier.choices, default=FigureQualifier.EXACT)
@@ -253,6 +262,12 @@ class ReportedFigure(PublishableModel):
                 condition=Q(year_to__isnull=True) | Q(year_from__isnull=False, year_to__gte=F("year_from")),
                 name="sources_reportedfigure_period_ordered",
                 violation_error_message="The period cannot end before it starts.",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0, value__lte=FIGURE_LIMIT)
+                & (Q(value_high__isnull=True) | Q(value_high__lte=FIGURE_LIMIT)),
+                name="sources_reportedfigure_value_in_bounds",
+                violation_error_message=f"A figure lies between 0 and {FIGURE_LIMIT:,}.",
             ),
             models.CheckConstraint(
                 condition=Q(value_high__isnull=True) | Q(value_high__gte=F("value")),

@@ -170,3 +170,27 @@ def test_more_ids_than_a_filter_takes_is_a_400(client):
     response = client.get(f"/api/v1/rulings/?case={ids}")
     assert response.status_code == 400 and response["Content-Type"] == "application/problem+json"
     assert "at most 1000" in str(response.json()["errors"])
+
+
+@pytest.mark.parametrize("values", [
+    {"value": "999999999999.9999"},  # 16 significant digits: past what SQLite's doubles read back
+    {"value": "1", "value_high": "999999999999.9999"},
+    {"value": "-1"},
+])
+def test_a_figure_out_of_bounds_is_a_400_and_the_list_still_reads(values):
+    from sources.models import ReportedFigure
+    from tests.api.conftest import client_for, staff_user
+
+    administrator = client_for(staff_user("figures", "sources.add_reportedfigure", "sources.view_reportedfigure"))
+    body = {"metric": "red_notices_issued", "unit": "notices", "qualifier": "exact", "year_from": 2021, **values}
+    problem = assert_problem(administrator.post("/api/v1/reported-figures/", body, format="json"), 400)
+    assert set(problem["errors"]) & {"value", "value_high"}
+    assert not ReportedFigure.objects.exists()
+    assert administrator.get("/api/v1/reported-figures/?format=csv").status_code == 200
+
+
+def test_the_database_refuses_a_figure_out_of_bounds():
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        f.ReportedFigureFactory(value=-1)
