@@ -6,16 +6,10 @@ SQLite has no trigram index: the same similarity is computed in Python (docs/sea
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
+from extraditions.migration_helpers import postgresql_only
+
 FORWARD = "CREATE INDEX cases_personname_folded_trgm ON cases_personname USING GIN (folded gin_trgm_ops)"
 BACKWARD = "DROP INDEX IF EXISTS cases_personname_folded_trgm"
-
-
-def postgresql_only(sql):
-    def operation(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
-
-    return operation
 
 
 class Migration(migrations.Migration):

@@ -3,11 +3,9 @@ LIKE '%…%' on their key: a trigram GIN index answers it instead of reading eve
 (32 ms → under 1 ms at 400,000 forms). SQLite reads the table, as before.
 """
 
-from importlib import import_module
-
 from django.db import migrations
 
-postgresql_only = import_module("cases.migrations.0010_personname_trigram_index").postgresql_only
+from extraditions.migration_helpers import postgresql_only
 
 FORWARD = "CREATE INDEX cases_personname_key_trgm ON cases_personname USING GIN (key gin_trgm_ops)"
 BACKWARD = "DROP INDEX IF EXISTS cases_personname_key_trgm"

@@ -6,6 +6,8 @@ documents' text (its rowid is the document's id). Fill both with `manage.py rebu
 
 from django.db import migrations
 
+from extraditions.migration_helpers import on_database
+
 POSTGRES_FORWARD = "CREATE INDEX extraditions_searchdocument_vector_gin ON extraditions_searchdocument USING GIN (vector)"
 POSTGRES_BACKWARD = "DROP INDEX IF EXISTS extraditions_searchdocument_vector_gin"
 SQLITE_FORWARD = (
@@ -14,21 +16,12 @@ SQLITE_FORWARD = (
 SQLITE_BACKWARD = "DROP TABLE IF EXISTS extraditions_search_fts"
 
 
-def run(statements):
-    def operation(apps, schema_editor):
-        sql = statements.get(schema_editor.connection.vendor)
-        if sql:
-            schema_editor.execute(sql)
-
-    return operation
-
-
 class Migration(migrations.Migration):
     dependencies = [("extraditions", "0001_initial")]
 
     operations = [
         migrations.RunPython(
-            run({"postgresql": POSTGRES_FORWARD, "sqlite": SQLITE_FORWARD}),
-            run({"postgresql": POSTGRES_BACKWARD, "sqlite": SQLITE_BACKWARD}),
+            on_database({"postgresql": POSTGRES_FORWARD, "sqlite": SQLITE_FORWARD}),
+            on_database({"postgresql": POSTGRES_BACKWARD, "sqlite": SQLITE_BACKWARD}),
         )
     ]
