@@ -6,12 +6,17 @@ under the name they are published by (the pseudonym, for a pseudonymous person).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Case as SqlCase
+from django.db.models import FloatField, Prefetch, Q, Value, When
 
+from extraditions.search.backends import backend as search_backend
+from extraditions.search.backends import is_searchable
+from extraditions.search.fields import in_fields
 from extraditions.search.indexing import SearchKind, register, touches
 from extraditions.search.names import (
     NameKind,
@@ -217,6 +222,37 @@ def similar_forms(forms, folded_query: str) -> list[tuple[PersonName, float]]:
 
 
 SIMILAR_FIELDS = ("person_id", "name", "derived_from", "kind", "folded")
+
+
+TEXT_MATCH_SCORE = 0.2  # a person found by the words of their biography ranks below any name match
+
+
+def search_persons(persons, query: str, user) -> tuple:
+    """``persons`` found by ``query`` (the lists' ``q``, in the API and on the site): by any form of
+    their names as :func:`find_persons` finds them for ``user``, or by the words of their
+    biography. Annotated with ``relevance``; returned with the name matches by person id, which
+    say why each matched."""
+    matches = {match.person_id: match for match in find_persons(query, user)}
+    by_text = persons.filter(search_backend().matching(Person, query)).values("pk") if is_searchable(query) else []
+    # One branch per score, not per person: hundreds of branches took longer to build than to run.
+    by_score = defaultdict(list)
+    for pk, match in matches.items():
+        by_score[match.score].append(pk)
+    relevance = SqlCase(
+        *(When(pk__in=pks, then=Value(score)) for score, pks in by_score.items()),
+        default=Value(TEXT_MATCH_SCORE),
+        output_field=FloatField(),
+    )
+    return persons.filter(Q(pk__in=list(matches)) | Q(pk__in=by_text)).annotate(relevance=relevance), matches
+
+
+# INTERPOL notices have no full-text document: a search looks for its words in these fields.
+NOTICE_SEARCH_FIELDS = ("subject__name", "subject_description", "notes")
+
+
+def search_notices(notices, query: str):
+    """``notices`` with every word or "phrase" of ``query`` in the subject's name, description or notes."""
+    return in_fields(notices, query, NOTICE_SEARCH_FIELDS)
 
 
 def likely_duplicates(names: list[str], exclude_pk: int | None = None) -> list[dict]:

@@ -1,8 +1,9 @@
 """The public website's pages for cases, persons, rulings and INTERPOL notices.
 
 The pages show what the API shows and nothing else: every queryset goes through
-``visible_to(user)``, filters reuse the API's filter sets and facets, and a restricted or draft
-record is a 404, as in the API.
+``visible_to(user)``, records are read in the shapes of ``cases/reads.py``, lists use the same
+filter sets and facets as the API (``cases/filtersets.py``) and the same search
+(``cases/search.py``), and a restricted or draft record is a 404, as in the API.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
 from django.http import QueryDict
 from django.utils import timezone
 from django.views.generic import ListView, TemplateView
@@ -19,25 +19,21 @@ from extraditions.filtering import FilterError
 from extraditions.identifiers import api_list_url, api_lists
 from extraditions.models import RestrictedRecordView
 from extraditions.pages import RecordPageView, SitePageMixin
+from extraditions.search.backends import ranked
 from extraditions.search.models import SearchDocument
 from extraditions.stats import headline_figures
 from extraditions.visibility import hide_invisible_links, log_restricted_among, original_name
-from sources.models import listed_citations
 from treaties.maps import extradition_treaties, world_map
 
 from . import models as m
-from .api.views import (
-    CaseViewSet,
-    CourtRulingViewSet,
-    InterpolNoticeViewSet,
-    PersonViewSet,
-)
+from . import reads
 from .filtersets import (
     CaseFilterSet,
     CourtRulingFilterSet,
     InterpolNoticeFilterSet,
     PersonFilterSet,
 )
+from .search import search_notices, search_persons
 
 
 class HomeView(SitePageMixin, TemplateView):
@@ -83,8 +79,7 @@ class FacetedSearchView(SitePageMixin, ListView):
     """A list with the filters of its filter set (the API's), search and the filter set's facets as links."""
 
     model = None
-    filterset_class = None
-    facet_source = None  # the API view whose facets the sidebar shows
+    filterset_class = None  # the API's filter set for this kind: its filters, and its facets for the sidebar
     site_facets: tuple[str, ...] = ()
     # A date column's filters <name>_after / <name>_before, offered as a "from / until" form.
     date_filter: str = ""
@@ -107,13 +102,15 @@ class FacetedSearchView(SitePageMixin, ListView):
         filtered = self.apply_filters(queryset)
         self.query = self.request.GET.get("q", "").strip()[:500]
         if self.query:
-            # The API's search for this kind: full text, names, or words in its fields.
-            api_view = self.facet_source(request=self.request, action="list", format_kwarg=None)
-            filtered = api_view.search(filtered, self.query)
+            filtered = self.search(filtered, self.query)
         self.filtered = filtered
         if "relevance" in filtered.query.annotations:
             return filtered.order_by("-relevance", "pk")
         return filtered.order_by(*self.default_ordering, "pk")
+
+    def search(self, queryset, query: str):
+        """The kind's search, as the API's list does it: here full text, ranked."""
+        return ranked(queryset, query)
 
     def apply_filters(self, queryset):
         """``queryset`` narrowed by the filters understood. A value a filter refuses (``ground=none``,
@@ -214,7 +211,6 @@ class CaseListView(FacetedSearchView):
     page_title = "Cases"
     model = m.Case
     filterset_class = CaseFilterSet
-    facet_source = CaseViewSet
     site_facets = ("kind", "outcome", "host_country")
     date_filter = "started"
     date_filter_label = "Started"
@@ -224,9 +220,7 @@ class CaseListView(FacetedSearchView):
     search_placeholder = 'torture "consular access" -death'
 
     def optimise(self, queryset):
-        return queryset.select_related("treaty").prefetch_related(
-            Prefetch("participants", queryset=m.CaseParticipant.objects.visible_to(self.request.user).select_related("person"))
-        )
+        return reads.case_list_rows(queryset, self.request.user)
 
 
 class RulingSearchView(FacetedSearchView):
@@ -235,7 +229,6 @@ class RulingSearchView(FacetedSearchView):
     page_title = "Court rulings"
     model = m.CourtRuling
     filterset_class = CourtRulingFilterSet
-    facet_source = CourtRulingViewSet
     site_facets = ("decision", "ground", "level", "country", "assurance_assessment", "decided_year")
     date_filter = "decided"
     date_filter_label = "Decided"
@@ -245,7 +238,7 @@ class RulingSearchView(FacetedSearchView):
     search_placeholder = 'torture "consular access" -death'
 
     def optimise(self, queryset):
-        return queryset.select_related("case").prefetch_related("grounds").defer("full_text")
+        return reads.ruling_list_rows(queryset, self.request.user)
 
 
 class PersonListView(FacetedSearchView):
@@ -254,7 +247,6 @@ class PersonListView(FacetedSearchView):
     page_title = "Persons"
     model = m.Person
     filterset_class = PersonFilterSet
-    facet_source = PersonViewSet
     site_facets = ("current_situation", "affiliation", "asylum_status")
     default_ordering = ("name",)
     template_name = "site/person_list.html"
@@ -262,10 +254,11 @@ class PersonListView(FacetedSearchView):
     search_label = "Find a person by any of their names"
     search_placeholder = "Qiao Jianjun, 乔建军, qiaojianjun"
 
+    def search(self, queryset, query: str):
+        return search_persons(queryset, query, self.request.user)[0]
+
     def optimise(self, queryset):
-        # Other names as the reader may see them: a pseudonymous person's only for staff.
-        aliases = Prefetch("aliases", queryset=m.Alias.objects.visible_to(self.request.user).order_by("name"))
-        return queryset.prefetch_related("affiliations", aliases)
+        return reads.person_list_rows(queryset, self.request.user)
 
 
 class NoticeListView(FacetedSearchView):
@@ -274,7 +267,6 @@ class NoticeListView(FacetedSearchView):
     page_title = "INTERPOL notices"
     model = m.InterpolNotice
     filterset_class = InterpolNoticeFilterSet
-    facet_source = InterpolNoticeViewSet
     site_facets = ("kind", "status", "cancellation_reason", "issued_year")
     date_filter = "issued"
     date_filter_label = "Issued"
@@ -282,10 +274,11 @@ class NoticeListView(FacetedSearchView):
     template_name = "site/notice_list.html"
     record_noun = "notice"
 
+    def search(self, queryset, query: str):
+        return search_notices(queryset, query)
+
     def optimise(self, queryset):
-        return queryset.select_related("subject").prefetch_related(
-            Prefetch("cases", queryset=m.Case.objects.visible_to(self.request.user))
-        )
+        return reads.notice_list_rows(queryset, self.request.user)
 
 
 @dataclass(order=True)
@@ -336,22 +329,7 @@ class CaseDetailView(RecordPageView):
     context_object_name = "case"
 
     def optimise(self, queryset):
-        user = self.request.user
-
-        def child(model, *related):
-            children = model.objects.visible_to(user).prefetch_related(listed_citations(user))
-            return children.select_related(*related) if related else children
-
-        return queryset.select_related("treaty").prefetch_related(
-            Prefetch("participants", queryset=m.CaseParticipant.objects.visible_to(user).select_related("person")),
-            Prefetch("events", queryset=child(m.CaseEvent)),
-            Prefetch("detentions", queryset=child(m.Detention, "person")),
-            Prefetch("requests", queryset=child(m.ExtraditionRequest)),
-            Prefetch("rulings", queryset=child(m.CourtRuling)),
-            Prefetch("assurances", queryset=child(m.DiplomaticAssurance)),
-            Prefetch("notices", queryset=m.InterpolNotice.objects.visible_to(user)),
-            listed_citations(user),
-        )
+        return reads.case_page(queryset, self.request.user)
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "timeline": timeline_of(self.object)}
@@ -365,14 +343,7 @@ class PersonDetailView(RecordPageView):
     context_object_name = "person"
 
     def optimise(self, queryset):
-        user = self.request.user
-        return queryset.prefetch_related(
-            Prefetch("aliases", queryset=m.Alias.objects.visible_to(user)),
-            Prefetch("participations", queryset=m.CaseParticipant.objects.visible_to(user).select_related("case")),
-            Prefetch("notices", queryset=m.InterpolNotice.objects.visible_to(user)),
-            listed_citations(user),
-            "affiliations",
-        )
+        return reads.person_page(queryset, self.request.user)
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "original_name": original_name(self.object, self.request.user)}
@@ -386,13 +357,11 @@ class RulingDetailView(RecordPageView):
     context_object_name = "ruling"
 
     def optimise(self, queryset):
-        return queryset.select_related("case").prefetch_related("grounds", listed_citations(self.request.user))
+        return reads.ruling_page(queryset, self.request.user)
 
     def get_context_data(self, **kwargs):
-        ruling = self.object
-        # Other decisions in the same case: the appeal, the first instance, a UN committee's view.
-        related = m.CourtRuling.objects.visible_to(self.request.user).filter(case=ruling.case_id).exclude(pk=ruling.pk)
-        return {**super().get_context_data(**kwargs), "related_rulings": related.order_by("decided_on", "court")}
+        related = reads.related_rulings(self.object, self.request.user)
+        return {**super().get_context_data(**kwargs), "related_rulings": related}
 
 
 class NoticeDetailView(RecordPageView):
@@ -403,7 +372,4 @@ class NoticeDetailView(RecordPageView):
     context_object_name = "notice"
 
     def optimise(self, queryset):
-        user = self.request.user
-        return queryset.select_related("subject").prefetch_related(
-            Prefetch("cases", queryset=m.Case.objects.visible_to(user).order_by("-started_on")), listed_citations(user)
-        )
+        return reads.notice_page(queryset, self.request.user)

@@ -50,7 +50,8 @@ class RecordPageView(SitePageMixin, DetailView):
     slug_url_kwarg = "id"
 
     def optimise(self, queryset):
-        """Related records the page shows, loaded in a constant number of queries."""
+        """Related records the page shows, loaded in a constant number of queries: the page's
+        shape from its app's ``reads.py``."""
         return queryset
 
     def get_object(self, queryset=None):

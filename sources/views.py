@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.views.generic import TemplateView
 
 from cases.views import FacetedSearchView
 from extraditions.pages import RecordPageView, SitePageMixin
 
-from .api.views import SourceViewSet, labelled_records
+from . import reads
 from .filtersets import SourceFilterSet
-from .models import Citation, FigureMetric, ReportedFigure, Source, citable_models, listed_citations
+from .models import FigureMetric, Source
 
 CHART_HEIGHT = 120
 BAR_WIDTH = 8
@@ -24,7 +23,6 @@ class SourceListView(FacetedSearchView):
     page_title = "Sources"
     model = Source
     filterset_class = SourceFilterSet
-    facet_source = SourceViewSet
     site_facets = ("kind", "language")
     date_filter = "published"
     date_filter_label = "Published"
@@ -41,15 +39,7 @@ class SourceDetailView(RecordPageView):
     context_object_name = "source"
 
     def get_context_data(self, **kwargs):
-        # One query per kind of record cited, however many citations.
-        records = GenericPrefetch("record", [labelled_records(model) for model in citable_models().values()])
-        citations = (
-            Citation.objects.visible_to(self.request.user)
-            .filter(source=self.object)
-            .select_related("content_type")
-            .prefetch_related(records)
-            .order_by("content_type__model", "object_id", "locator")
-        )
+        citations = reads.source_page_citations(self.object, self.request.user)
         return {**super().get_context_data(**kwargs), "citations": citations}
 
 
@@ -60,11 +50,7 @@ class FiguresView(SitePageMixin, TemplateView):
     page_title = "Reported figures"
 
     def get_context_data(self, **kwargs):
-        figures = (
-            ReportedFigure.objects.visible_to(self.request.user)
-            .prefetch_related(listed_citations(self.request.user))
-            .order_by("metric", "year_from", "as_of")
-        )
+        figures = reads.figures_page(self.request.user)
         by_metric = defaultdict(list)
         for figure in figures:
             figure.sources = "; ".join(

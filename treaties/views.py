@@ -6,19 +6,17 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 
-from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 from django_countries import countries
 
-from cases.models import Case, CourtRuling, Detention
 from extraditions.pages import RecordPageView, SitePageMixin
-from sources.models import listed_citations
 
+from . import reads
 from .maps import extradition_treaties, world_map
-from .models import Treaty, TreatyStep
+from .models import Treaty
 
 
 class TreatyMapView(SitePageMixin, TemplateView):
@@ -72,12 +70,7 @@ class TreatyDetailView(RecordPageView):
     context_object_name = "treaty"
 
     def optimise(self, queryset):
-        user = self.request.user
-        return queryset.with_status(timezone.localdate()).prefetch_related(
-            Prefetch("steps", queryset=TreatyStep.objects.prefetch_related(listed_citations(user))),
-            Prefetch("cases", queryset=Case.objects.visible_to(user).order_by("-started_on", "title")),
-            listed_citations(user),
-        )
+        return reads.treaty_page(queryset, self.request.user, timezone.localdate())
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "status_label": self.object.describe_status_on(self.object.status_date)}
@@ -102,18 +95,12 @@ class CountryView(SitePageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         if self.code not in dict(countries):
             raise Http404("No such country.")
-        code, user = self.code, self.request.user
-        today = timezone.localdate()
-        treaties = list(Treaty.objects.visible_to(user).filter(counterpart=code).with_status(today).prefetch_related("steps"))
+        code, today = self.code, timezone.localdate()
+        page = reads.country_page(code, self.request.user, today)
+        treaties, cases, rulings = list(page["treaties"]), list(page["cases"]), list(page["rulings"])
         for treaty in treaties:
             treaty.status_label = treaty.describe_status_on(today)
-        cases = list(Case.objects.visible_to(user).filter(host_country=code).order_by("-started_on", "title"))
-        rulings = list(CourtRuling.objects.visible_to(user).filter(country=code).select_related("case").order_by("-decided_on"))
         by_outcome = Counter(case.get_outcome_display() for case in cases)
-        detentions = (
-            Detention.objects.visible_to(user).filter(case__host_country=code).on_interpol_notices(user)
-            .select_related("case", "person").order_by("-started_on")
-        )
         return {
             **super().get_context_data(**kwargs),
             "code": code,
@@ -122,7 +109,7 @@ class CountryView(SitePageMixin, TemplateView):
             "cases": cases,
             "by_outcome": sorted(by_outcome.items(), key=lambda item: -item[1]),
             "rulings": rulings,
-            "detentions": detentions,
+            "detentions": page["detentions"],
             "today": today,
             # The API summarises countries with treaties, cases or rulings; a page may have none.
             "api_url": reverse("api:country-detail", args=[code]) if treaties or cases or rulings else None,

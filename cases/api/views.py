@@ -1,15 +1,11 @@
 """The API's resources for persons, cases and what happens in them.
 
-Each ``optimise`` fetches, with the page, every related row its serializer shows, through
-querysets filtered to what the user may see: a restricted person never appears in a public
-case's list of persons.
+Each ``optimise`` reads its records in their shape from ``cases/reads.py``: every related row its
+serializer shows, through querysets filtered to what the user may see.
 """
-
-from collections import defaultdict
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import Case, FloatField, Prefetch, Q, Value, When
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.decorators import action
@@ -18,13 +14,11 @@ from rest_framework.response import Response
 from cases import models as m
 from extraditions.api.permissions import StaffOnly
 from extraditions.api.views import CHANGE_ORDERINGS, FullTextSearchMixin, RecordViewSet
-from extraditions.search.backends import backend as search_backend
-from extraditions.search.backends import is_searchable
 from extraditions.search.text import snippet
 
-from .. import filtersets
+from .. import filtersets, reads
 from ..merge import merge_persons
-from ..search import find_persons
+from ..search import NOTICE_SEARCH_FIELDS, search_persons
 from . import serializers
 
 
@@ -49,12 +43,7 @@ class PersonViewSet(RecordViewSet):
     default_ordering = ("name",)
 
     def optimise(self, queryset):
-        return queryset.prefetch_related(
-            "affiliations",
-            Prefetch("aliases", queryset=self.visible(m.Alias)),
-            Prefetch("participations", queryset=self.visible(m.CaseParticipant).select_related("case")),
-            self.citations_prefetch(),
-        )
+        return reads.person_rows(queryset, self.user)
 
     search_help = (
         "Finds persons by any of their names: primary name, aliases, the name in Chinese characters "
@@ -63,19 +52,8 @@ class PersonViewSet(RecordViewSet):
     )
 
     def search(self, queryset, query):
-        self.name_matches = {match.person_id: match for match in find_persons(query, self.user)}
-        engine = search_backend()
-        by_text = queryset.filter(engine.matching(m.Person, query)).values("pk") if is_searchable(query) else []
-        # One branch per score, not per person: hundreds of branches took longer to build than to run.
-        by_score = defaultdict(list)
-        for pk, match in self.name_matches.items():
-            by_score[match.score].append(pk)
-        relevance = Case(
-            *(When(pk__in=pks, then=Value(score)) for score, pks in by_score.items()),
-            default=Value(TEXT_MATCH_SCORE),
-            output_field=FloatField(),
-        )
-        return queryset.filter(Q(pk__in=list(self.name_matches)) | Q(pk__in=by_text)).annotate(relevance=relevance)
+        queryset, self.name_matches = search_persons(queryset, query, self.user)
+        return queryset
 
     def search_matches(self, records, query):
         matches = {}
@@ -104,9 +82,6 @@ class PersonViewSet(RecordViewSet):
         return Response(self.get_serializer(self.get_queryset().get(pk=survivor.pk)).data)
 
 
-TEXT_MATCH_SCORE = 0.2  # below any name match
-
-
 class AliasViewSet(RecordViewSet):
     """Other names and spellings of persons, with the source that used each."""
 
@@ -118,7 +93,7 @@ class AliasViewSet(RecordViewSet):
     default_ordering = ("name",)
 
     def optimise(self, queryset):
-        return queryset.select_related("person", "source")
+        return reads.alias_rows(queryset, self.user)
 
 
 class CaseViewSet(FullTextSearchMixin, RecordViewSet):
@@ -132,20 +107,7 @@ class CaseViewSet(FullTextSearchMixin, RecordViewSet):
     default_ordering = ("-started",)
 
     def optimise(self, queryset):
-        queryset = queryset.select_related("treaty").prefetch_related(
-            Prefetch("participants", queryset=self.visible(m.CaseParticipant).select_related("person")),
-            Prefetch("notices", queryset=self.visible(m.InterpolNotice).select_related("subject")),
-            self.citations_prefetch(),
-        )
-        if self.action != "list":
-            queryset = queryset.prefetch_related(
-                Prefetch("detentions", queryset=self.visible(m.Detention).select_related("person")),
-                Prefetch("events", queryset=self.visible(m.CaseEvent)),
-                Prefetch("requests", queryset=self.visible(m.ExtraditionRequest)),
-                Prefetch("rulings", queryset=self.visible(m.CourtRuling)),
-                Prefetch("assurances", queryset=self.visible(m.DiplomaticAssurance)),
-            )
-        return queryset
+        return (reads.case_rows if self.action == "list" else reads.case_record)(queryset, self.user)
 
 class CaseParticipantViewSet(RecordViewSet):
     """Who is in which case, and in what role."""
@@ -156,16 +118,17 @@ class CaseParticipantViewSet(RecordViewSet):
     search_fields = ("person__name", "case__title")
 
     def optimise(self, queryset):
-        return queryset.select_related("case", "person")
+        return reads.participant_rows(queryset, self.user)
 
 
 class CaseChildViewSet(RecordViewSet):
     """A kind of record that belongs to one case."""
 
     search_fields = ("case__title",)
+    related: tuple[str, ...] = ()  # read with each record besides its case and sources
 
     def optimise(self, queryset):
-        return queryset.select_related("case").prefetch_related(self.citations_prefetch())
+        return reads.case_child_rows(queryset, self.user, *self.related)
 
 
 class DetentionViewSet(CaseChildViewSet):
@@ -177,9 +140,7 @@ class DetentionViewSet(CaseChildViewSet):
     search_fields = ("place", "conditions", "case__title", "person__name")
     ordering_fields = {"started": "started_on", "ended": "ended_on", **CHANGE_ORDERINGS}
     default_ordering = ("-started",)
-
-    def optimise(self, queryset):
-        return super().optimise(queryset).select_related("person")
+    related = ("person",)
 
 
 class CaseEventViewSet(CaseChildViewSet):
@@ -191,9 +152,7 @@ class CaseEventViewSet(CaseChildViewSet):
     search_fields = ("description", "case__title")
     ordering_fields = {"occurred": "occurred_on", **CHANGE_ORDERINGS}
     default_ordering = ("-occurred",)
-
-    def optimise(self, queryset):
-        return super().optimise(queryset).select_related("person")
+    related = ("person",)
 
 
 class ExtraditionRequestViewSet(CaseChildViewSet):
@@ -205,9 +164,7 @@ class ExtraditionRequestViewSet(CaseChildViewSet):
     search_fields = ("offences", "requesting_authority", "deciding_body", "convention", "case__title")
     ordering_fields = {"requested": "requested_on", "decided": "decided_on", **CHANGE_ORDERINGS}
     default_ordering = ("-requested",)
-
-    def optimise(self, queryset):
-        return super().optimise(queryset).select_related("treaty")
+    related = ("treaty",)
 
 
 class InterpolNoticeViewSet(RecordViewSet):
@@ -216,14 +173,12 @@ class InterpolNoticeViewSet(RecordViewSet):
     queryset = m.InterpolNotice.objects.all()
     serializer_class = serializers.InterpolNoticeSerializer
     filterset_class = filtersets.InterpolNoticeFilterSet
-    search_fields = ("subject__name", "subject_description", "notes")
+    search_fields = NOTICE_SEARCH_FIELDS
     ordering_fields = {"issued": "issued_on", "cancelled": "cancelled_on", **CHANGE_ORDERINGS}
     default_ordering = ("-issued",)
 
     def optimise(self, queryset):
-        return queryset.select_related("subject").prefetch_related(
-            Prefetch("cases", queryset=self.visible(m.Case)), self.citations_prefetch()
-        )
+        return reads.notice_rows(queryset, self.user)
 
 
 class LegalProvisionViewSet(RecordViewSet):
@@ -248,13 +203,7 @@ class CourtRulingViewSet(FullTextSearchMixin, RecordViewSet):
     default_ordering = ("-decided",)
 
     def optimise(self, queryset):
-        queryset = queryset.select_related("case").prefetch_related(
-            "grounds",
-            Prefetch("case__participants", queryset=self.visible(m.CaseParticipant).select_related("person")),
-            self.citations_prefetch(),
-        )
-        # Lists do not show the full text (often tens of kilobytes): not read, not even for sorting.
-        return queryset.defer("full_text") if self.action == "list" else queryset
+        return (reads.ruling_rows if self.action == "list" else reads.ruling_record)(queryset, self.user)
 
 
 class DiplomaticAssuranceViewSet(CaseChildViewSet):
@@ -266,9 +215,7 @@ class DiplomaticAssuranceViewSet(CaseChildViewSet):
     search_fields = ("giver", "other_promises", "breach_detail", "case__title")
     ordering_fields = {"given": "given_on", **CHANGE_ORDERINGS}
     default_ordering = ("-given",)
-
-    def optimise(self, queryset):
-        return super().optimise(queryset).select_related("assessed_by")
+    related = ("assessed_by",)
 
 
 class BreachViewSet(RecordViewSet):
@@ -282,6 +229,4 @@ class BreachViewSet(RecordViewSet):
     default_ordering = ("-occurred",)
 
     def optimise(self, queryset):
-        return queryset.select_related("treaty", "assurance", "provision", "case", "person").prefetch_related(
-            self.citations_prefetch()
-        )
+        return reads.breach_rows(queryset, self.user)

@@ -1,10 +1,10 @@
 """The base view every resource of the API is built on.
 
-A resource is a :class:`RecordViewSet` subclass that names its serializer, filters, search
-fields, orderings and facets, and says in :meth:`RecordViewSet.optimise` which related rows to
-fetch with the page (so that a list costs the same number of queries whatever its size). This
-class does the rest: visibility, strict query parameters, facets, keyset pagination, streamed
-CSV, conditional GET and atomic writes.
+A resource is a :class:`RecordViewSet` subclass that names its serializer, filter set (with its
+facets), search fields, orderings, and says in :meth:`RecordViewSet.optimise` which of its app's
+read shapes (``<app>/reads.py``) to fetch the page in (so that a list costs the same number of
+queries whatever its size). This class does the rest: visibility, strict query parameters,
+facets, keyset pagination, streamed CSV, conditional GET and atomic writes.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import hashlib
 from itertools import islice
 
 from django.db import IntegrityError, transaction
-from django.db.models import Model, Prefetch, ProtectedError, RestrictedError
+from django.db.models import Model, ProtectedError, RestrictedError
 from django.http import StreamingHttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, quote_etag
@@ -102,18 +102,9 @@ class RecordViewSet(ApiViewMixin, viewsets.ModelViewSet):
         return self.optimise(self.model.objects.visible_to(self.user))
 
     def optimise(self, queryset):
-        """Fetch with the page what its serializer shows: select_related and prefetch_related."""
+        """What the serializer shows, fetched with the page: the resource's shape from its app's
+        ``reads.py`` (the list's rows, also the CSV's, or the record alone)."""
         return queryset
-
-    def visible(self, model):
-        """``model``'s records this request's user may see, for prefetching nested lists."""
-        return model.objects.visible_to(self.user)
-
-    def citations_prefetch(self, lookup: str = "citations") -> Prefetch:
-        """A record's citations, each with its source; only public sources for the public."""
-        from sources.models import listed_citations
-
-        return listed_citations(self.user, lookup)
 
     def get_serializer_class(self):
         # The detail serializer also writes: the list one may leave long fields out.

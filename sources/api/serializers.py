@@ -39,7 +39,7 @@ class CitationBriefSerializer(serializers.ModelSerializer):
 
 
 class CitedRecordMixin(serializers.Serializer):
-    """Adds the record's citations (prefetched by the view with ``citations_prefetch``)."""
+    """Adds the record's citations (prefetched with ``listed_citations`` by the resource's read shape)."""
 
     citations = CitationBriefSerializer(many=True, read_only=True, help_text="The sources behind this record.")
 

@@ -3,7 +3,7 @@
 from extraditions.api.views import CHANGE_ORDERINGS, FullTextSearchMixin, RecordViewSet
 from treaties.models import Treaty, TreatyStep
 
-from .. import filtersets
+from .. import filtersets, reads
 from . import serializers
 
 
@@ -24,7 +24,7 @@ class TreatyViewSet(FullTextSearchMixin, RecordViewSet):
     default_ordering = ("counterpart", "signed")
 
     def optimise(self, queryset):
-        return queryset.prefetch_related("steps", self.citations_prefetch())
+        return reads.treaty_rows(queryset, self.user)
 
 
 class TreatyStepViewSet(RecordViewSet):
@@ -38,4 +38,4 @@ class TreatyStepViewSet(RecordViewSet):
     default_ordering = ("occurred",)
 
     def optimise(self, queryset):
-        return queryset.select_related("treaty").prefetch_related(self.citations_prefetch())
+        return reads.treaty_step_rows(queryset, self.user)
