@@ -12,18 +12,15 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.http import QueryDict
-from django.utils import timezone
-from django.views.generic import ListView, TemplateView
+from django.views.generic import ListView
 
 from extraditions.filtering import FilterError
-from extraditions.identifiers import api_list_url, api_lists
+from extraditions.identifiers import api_list_url
 from extraditions.models import RestrictedRecordView
 from extraditions.pages import RecordPageView, SitePageMixin
 from extraditions.search.backends import ranked
 from extraditions.search.models import SearchDocument
-from extraditions.stats import headline_figures
 from extraditions.visibility import hide_invisible_links, log_restricted_among, original_name
-from treaties.maps import extradition_treaties, world_map
 
 from . import models as m
 from . import reads
@@ -34,30 +31,6 @@ from .filtersets import (
     PersonFilterSet,
 )
 from .search import search_notices, search_persons
-
-
-class HomeView(SitePageMixin, TemplateView):
-    """The headline figures, each leading to its records and sources; today's treaty map; the latest cases."""
-
-    template_name = "site/home.html"
-
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        today = timezone.localdate()
-        latest = m.Case.objects.visible_to(user).order_by("-created_at")[:6]
-        treaty_map = world_map(list(extradition_treaties(user, today)), today)
-        return {
-            **super().get_context_data(**kwargs),
-            "figures": headline_figures(today, user), "on": today, "latest": latest, "map": treaty_map,
-        }
-
-
-class DownloadsView(SitePageMixin, TemplateView):
-    template_name = "site/downloads.html"
-    page_title = "Data downloads"
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "resources": api_lists()}
 
 
 @dataclass

@@ -4,6 +4,7 @@ import copy
 import csv
 
 from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.models import User
@@ -12,8 +13,6 @@ from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
-
-from sources.models import Citation
 
 from .forms import with_partial_dates
 from .models import PublicationStatus, RestrictedRecordView, Visibility
@@ -40,7 +39,8 @@ def partial_date_column(prop: str, label: str, date_field: str | None = None):
 
 
 class CitationInline(GenericTabularInline):
-    model = Citation
+    # By name, as CitableModel's relation is: infrastructure does not import the domain apps.
+    model = apps.get_model("sources", "Citation")
     ct_field = "content_type"
     ct_fk_field = "object_id"
     fields = ("source", "locator", "locator_kind", "note")

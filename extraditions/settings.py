@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "sources",
     "treaties",
     "cases",
+    "dataset",
 ]
 
 MIDDLEWARE = [

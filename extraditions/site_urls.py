@@ -3,7 +3,7 @@
 
 from django.urls import include, path
 
-from cases.views import DownloadsView, HomeView
+from dataset.views import DownloadsView, HomeView
 
 from .pages import SitePageView
 

@@ -5,8 +5,9 @@ from django.contrib.sitemaps import views as sitemaps
 from django.http import HttpResponse
 from django.urls import include, path
 
+from dataset.sitemaps import SITEMAPS
+
 from .health import healthz
-from .sitemaps import SITEMAPS
 
 ROBOTS = "User-agent: *\nDisallow: /admin/\nDisallow: /api-auth/\nSitemap: {sitemap}\n"
 

@@ -12,7 +12,10 @@ to the same rules:
 - how a record is read (``Prefetch``, ``select_related``, ``prefetch_related``) is declared in its
   app's ``reads.py``, never in an API or site view: ``Prefetch`` and ``GenericPrefetch`` are built
   only in ``reads.py``, ``models`` and the search index's ``search.py``;
-- each app's ``urls.py`` routes to its own pages only.
+- each app's ``urls.py`` routes to its own pages only;
+- ``extraditions/`` is infrastructure: it imports no domain app and not ``dataset/`` (what reads
+  across the apps), except the URL confs that assemble them; the domain apps never import
+  ``dataset/``.
 """
 
 from __future__ import annotations
@@ -23,17 +26,20 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("cases", "treaties", "sources", "extraditions")
+PACKAGES = ("cases", "treaties", "sources", "dataset", "extraditions")
 APPS = ("cases", "treaties", "sources")
+# The URL confs that put the apps' routes together: the only infrastructure that names them.
+ASSEMBLY = {"extraditions.urls", "extraditions.api.urls", "extraditions.site_urls"}
 
 SITE_MODULES = {
     *(f"{app}.views" for app in APPS),
     *(f"{app}.urls" for app in APPS),
+    "dataset.views",
     "extraditions.pages",
     "extraditions.site_urls",
 }
 # Modules that adapt the domain to a channel: they call its read shapes instead of shaping reads.
-VIEW_MODULES = {*(f"{app}.views" for app in APPS), "extraditions.pages", "extraditions.api.views"}
+VIEW_MODULES = {*(f"{app}.views" for app in APPS), "dataset.views", "extraditions.pages", "extraditions.api.views"}
 SHAPING_CALLS = {"Prefetch", "GenericPrefetch", "prefetch_related", "select_related"}
 PREFETCH_CLASSES = {"Prefetch", "GenericPrefetch"}
 
@@ -164,3 +170,17 @@ def test_prefetch_trees_are_built_only_in_reads_models_and_the_search_index():
 def test_each_apps_urls_route_to_its_own_pages(app):
     views = {name for name in imports_of(f"{app}.urls") if name.endswith(".views") or ".views." in name}
     assert views and all(name.startswith(f"{app}.") for name in views), views
+
+
+def belongs_to(name: str, packages) -> bool:
+    return name.split(".")[0] in packages
+
+
+@pytest.mark.parametrize("module", sorted(name for name in MODULES if belongs_to(name, {"extraditions"}) and name not in ASSEMBLY))
+def test_infrastructure_imports_no_domain_app(module):
+    assert not sorted(name for name in imports_of(module) if belongs_to(name, {*APPS, "dataset"}))
+
+
+@pytest.mark.parametrize("module", sorted(name for name in MODULES if belongs_to(name, APPS)))
+def test_the_domain_apps_do_not_import_what_reads_across_them(module):
+    assert not sorted(name for name in imports_of(module) if belongs_to(name, {"dataset"}))

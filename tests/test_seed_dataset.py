@@ -9,9 +9,9 @@ from django.apps import apps
 from django.core.management import call_command
 
 from cases.models import Alias, Person
+from dataset.seed import SEED_DIR
+from dataset.stats import headline_figures
 from extraditions.models import CitableModel, PublishableModel
-from extraditions.seed import SEED_DIR
-from extraditions.stats import headline_figures
 from sources.models import Citation
 from treaties.models import Treaty, TreatyKind
 

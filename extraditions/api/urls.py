@@ -4,15 +4,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from cases.api import views as cases
+from dataset.api.countries import CountryViewSet
+from dataset.api.search import SearchView
+from dataset.api.stats import StatsView
 from sources.api import views as sources
 from treaties.api import views as treaties
 
-from .countries import CountryViewSet
 from .docs import RedocDocsView, SwaggerDocsView
 from .pending import PendingChangeViewSet
 from .routers import router
-from .search import SearchView
-from .stats import StatsView
 
 router.register("persons", cases.PersonViewSet)
 router.register("aliases", cases.AliasViewSet)

@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from dataset.stats import headline_figures
 from extraditions.caching import data_version, new_data_version
-from extraditions.stats import headline_figures
 from tests.factories import CaseFactory, CourtRulingFactory, LegalProvisionFactory
 
 pytestmark = pytest.mark.django_db

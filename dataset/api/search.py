@@ -9,13 +9,12 @@ from rest_framework.views import APIView
 
 from cases.models import Case, CourtRuling, Person
 from cases.search import find_persons
+from extraditions.api.views import ApiViewMixin
 from extraditions.identifiers import api_url, stable_id
 from extraditions.search.backends import ranked
 from extraditions.search.models import SearchDocument
 from sources.models import Source
 from treaties.models import Treaty
-
-from .views import ApiViewMixin
 
 FULL_TEXT_KINDS = {"cases": Case, "rulings": CourtRuling, "treaties": Treaty, "sources": Source}
 MAX_LIMIT = 50

@@ -8,9 +8,9 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from cases.models import Case, CourtRuling, Person
+from dataset.synthetic import SCALES, Generator
 from extraditions.models import Visibility
 from extraditions.search.models import SearchDocument
-from extraditions.synthetic import SCALES, Generator
 from sources.models import Citation
 from tests import factories as f
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from extraditions.backups import BundleError, import_bundle
+from dataset.backups import BundleError, import_bundle
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ import json as _json
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from extraditions.stats import headline_figures
+from dataset.stats import headline_figures
 from treaties.status import StatusEvidence
 
 

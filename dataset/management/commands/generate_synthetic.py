@@ -8,8 +8,8 @@ with documented ones.
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.models import Case, Person
+from dataset.synthetic import SCALES, Generator
 from extraditions.caching import new_data_version
-from extraditions.synthetic import SCALES, Generator
 
 
 class Command(BaseCommand):

@@ -23,14 +23,13 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from cases.models import Case, CaseOutcome, CourtRuling, RulingDecision
+from extraditions.api.filters import DETAIL_PARAMETERS
+from extraditions.api.renderers import CSVRenderer
+from extraditions.api.views import ApiViewMixin
 from extraditions.choices import ChineseParty
 from extraditions.regions import REGIONS
 from treaties.models import Treaty, TreatyKind
 from treaties.status import TreatyStatus, more_advanced
-
-from .filters import DETAIL_PARAMETERS
-from .renderers import CSVRenderer
-from .views import ApiViewMixin
 
 
 class CountryTreatySerializer(serializers.Serializer):

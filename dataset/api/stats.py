@@ -10,9 +10,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from extraditions.stats import headline_figures
-
-from .views import ApiViewMixin
+from dataset.stats import headline_figures
+from extraditions.api.views import ApiViewMixin
 
 
 class StatsView(ApiViewMixin, APIView):

@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from extraditions.stats import headline_figures
+from dataset.stats import headline_figures
 from sources.models import Citation, FigureMetric
 from tests.factories import (
     CaseFactory,

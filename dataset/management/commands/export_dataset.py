@@ -1,11 +1,11 @@
-"""python manage.py export_dataset PATH [--with-history]: a complete backup bundle (extraditions/backups.py)."""
+"""python manage.py export_dataset PATH [--with-history]: a complete backup bundle (dataset/backups.py)."""
 
 import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from extraditions.backups import BundleError, export_bundle
+from dataset.backups import BundleError, export_bundle
 
 
 class Command(BaseCommand):

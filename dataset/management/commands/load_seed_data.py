@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from extraditions.seed import SEED_DIR, SeedError, SeedLoader, summary_lines
+from dataset.seed import SEED_DIR, SeedError, SeedLoader, summary_lines
 
 
 class Command(BaseCommand):
