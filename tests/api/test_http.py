@@ -7,8 +7,8 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from dataset.api import stats as stats_module
 from dataset.stats import headline_figures
-from extraditions.api import stats as stats_module
 from tests import factories as f
 
 
