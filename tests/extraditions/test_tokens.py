@@ -22,7 +22,7 @@ from extraditions.tokens import MAX_DAYS, ApiToken, issue_token, revoke_tokens, 
 from tests import factories as f
 from tests.api.conftest import RESTRICTED
 from tests.conftest import verify_second_factor
-from tests.extraditions.test_backups import empty_the_database, export
+from tests.dataset.test_backups import empty_the_database, export
 
 pytestmark = pytest.mark.django_db
 
