@@ -20,11 +20,8 @@ from extraditions.choices import ChineseParty
 from extraditions.regions import EUROPE
 from sources.models import FigureMetric, ReportedFigure
 from treaties.models import Treaty, TreatyKind
-from treaties.status import StatusEvidence, TreatyStatus, status_evidence
+from treaties.status import EVIDENCE_FIELDS, StatusEvidence, TreatyStatus, status_evidence
 
-# The columns status_evidence() reads.
-EVIDENCE_FIELDS = ("signed_on", "in_force_on", "china_approved_on", "counterpart_ratified_on",
-                   "known_signed_evidence", "known_in_force_evidence")
 SIGNED_STATUSES = {TreatyStatus.SIGNED, TreatyStatus.IN_FORCE, TreatyStatus.SUSPENDED, TreatyStatus.TERMINATED}
 
 

@@ -61,7 +61,7 @@ def world_map(treaties, on: datetime.date) -> dict:
             best[code] = treaty
     category = {code: CATEGORY_OF[treaty.status] for code, treaty in best.items()}
     qualifier = {
-        code: EVIDENCE_QUALIFIER.get(treaty.status_evidence_on(on), "") for code, treaty in best.items()
+        code: EVIDENCE_QUALIFIER.get(treaty.status_evidence_on(on, treaty.status), "") for code, treaty in best.items()
     }
 
     def entry(code: str) -> dict:

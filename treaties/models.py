@@ -18,6 +18,7 @@ from extraditions.partial_dates import (
 )
 
 from .status import (
+    EVIDENCE_FIELDS,
     EvidenceBasis,
     StatusEvidence,
     TreatyStatus,
@@ -172,18 +173,11 @@ class Treaty(PublishableModel):
             counterpart_ratified_on=self.counterpart_ratified_on,
         )
 
-    def status_evidence_on(self, on: datetime.date | None = None) -> StatusEvidence:
-        """What the status on ``on`` rests on: a dated step, or undated evidence of some strength."""
+    def status_evidence_on(self, on: datetime.date | None = None, status: str | None = None) -> StatusEvidence:
+        """What the status on ``on`` (given, when already known) rests on: a dated step, or
+        undated evidence of some strength."""
         on = on or timezone.localdate()
-        return status_evidence(
-            self.status_on(on), on,
-            signed_on=self.signed_on,
-            in_force_on=self.in_force_on,
-            china_approved_on=self.china_approved_on,
-            counterpart_ratified_on=self.counterpart_ratified_on,
-            known_signed_evidence=self.known_signed_evidence,
-            known_in_force_evidence=self.known_in_force_evidence,
-        )
+        return status_evidence(status or self.status_on(on), on, **{f: getattr(self, f) for f in EVIDENCE_FIELDS})
 
     @property
     def current_status(self) -> TreatyStatus:
@@ -191,11 +185,9 @@ class Treaty(PublishableModel):
 
     def describe_status_on(self, on: datetime.date | None = None) -> str:
         """The status on ``on`` as shown to readers, qualified when it rests on undated evidence."""
-        return describe_status(self.status_on(on), self.status_evidence_on(on))
-
-    @property
-    def current_status_evidence(self) -> StatusEvidence:
-        return self.status_evidence_on()
+        on = on or timezone.localdate()
+        status = self.status_on(on)
+        return describe_status(status, self.status_evidence_on(on, status))
 
 
 class TreatyStepKind(models.TextChoices):

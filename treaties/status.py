@@ -87,6 +87,13 @@ def treaty_status_on(
     return TreatyStatus.SIGNED
 
 
+# The Treaty columns status_evidence() reads besides the status and the date.
+EVIDENCE_FIELDS = (
+    "signed_on", "in_force_on", "china_approved_on", "counterpart_ratified_on",
+    "known_signed_evidence", "known_in_force_evidence",
+)
+
+
 def status_evidence(
     status: TreatyStatus,
     on: datetime.date,

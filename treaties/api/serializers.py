@@ -59,7 +59,7 @@ class TreatySerializer(CitedRecordMixin, SearchMatchMixin, RecordSerializer):
 
     @extend_schema_field(serializers.ChoiceField(choices=StatusEvidence.choices))
     def get_status_evidence(self, obj) -> str:
-        return obj.status_evidence_on(getattr(obj, "status_date", None))
+        return obj.status_evidence_on(getattr(obj, "status_date", None), getattr(obj, "status", None))
 
 
 class TreatyStepSerializer(CitedRecordMixin, RecordSerializer):
