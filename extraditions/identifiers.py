@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from django.urls import get_script_prefix, reverse
+from django.urls import get_resolver, get_script_prefix, reverse
 
 _model_basenames: dict[type, str] = {}  # model → route name of the API resource serving it
 _resources: list[tuple[str, str]] = []  # (URL prefix, route name) of every API list, in order
@@ -23,13 +23,22 @@ def register_api_resource(prefix: str, basename: str, model: type | None = None)
         _model_basenames.setdefault(model, basename)
 
 
+def registered() -> None:
+    """The router registers the resources when the URL conf is imported: import it if no request
+    has yet (a command, a script), rather than answer that the API serves nothing."""
+    if not _resources:
+        get_resolver().url_patterns  # noqa: B018 - loading the URL conf is the point
+
+
 def api_basenames() -> dict[type, str]:
     """Every model the API serves, with its route name."""
+    registered()
     return _model_basenames
 
 
 def api_lists() -> list[tuple[str, str]]:
     """(prefix, URL) of every list of the API, in the order of its root."""
+    registered()
     return [(prefix, reverse(f"api:{basename}-list")) for prefix, basename in _resources]
 
 
@@ -45,7 +54,7 @@ def stable_id(obj) -> str:
 
 def basename_of(model) -> str | None:
     """The route name of the API resource serving ``model``, for links to its records."""
-    return _model_basenames.get(model)
+    return api_basenames().get(model)
 
 
 def api_list_url(model) -> str:
