@@ -17,7 +17,7 @@ from django.views.generic import ListView
 from extraditions.filtering import FilterError
 from extraditions.identifiers import api_list_url
 from extraditions.models import RestrictedRecordView
-from extraditions.pages import RecordPageView, SitePageMixin
+from extraditions.pages import PublicCountPaginator, RecordPageView, SitePageMixin
 from extraditions.search.backends import ranked
 from extraditions.search.models import SearchDocument
 from extraditions.visibility import hide_invisible_links, log_restricted_among, original_name
@@ -69,6 +69,9 @@ class FacetedSearchView(SitePageMixin, ListView):
 
     def optimise(self, queryset):
         return queryset
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        return PublicCountPaginator(queryset, per_page, user=self.request.user, **kwargs)
 
     def get_queryset(self):
         queryset = self.optimise(self.model.objects.visible_to(self.request.user))
@@ -124,7 +127,7 @@ class FacetedSearchView(SitePageMixin, ListView):
         for name in self.site_facets:
             block = FacetBlock(name, name.replace("_", " ").capitalize())
             chosen = set(self.request.GET.getlist(name))
-            for row in self.filterset_class.facets[name].counts(self.filtered):
+            for row in self.filterset_class.facets[name].counts_for(self.filtered, self.request.user):
                 value = "" if row["value"] is None else str(row["value"])
                 params = self.params_without()
                 if value in chosen:

@@ -15,18 +15,20 @@ when their entries expire (``FIGURES_CACHE_SECONDS``).
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
-from .visibility import is_staff_session
+from .routers import reading_the_primary
 
 DATA_VERSION_KEY = "extraditions:data-version"
 TRACKED_APPS = {"cases", "treaties", "sources"}
+TRACKED_MODELS = {"extraditions.searchdocument"}  # what search answers are read from
 
 T = TypeVar("T")
 
@@ -48,20 +50,70 @@ def new_data_version(**_signal_arguments) -> str:
 
 def records_changed(sender, using=None, **kwargs) -> None:
     """Receiver for post_save, post_delete and m2m_changed."""
-    if sender._meta.app_label not in TRACKED_APPS:
-        return
+    if sender._meta.app_label in TRACKED_APPS or sender._meta.label_lower in TRACKED_MODELS:
+        renew_data_version_on_commit(using)
+
+
+def renew_data_version_on_commit(using: str | None = None) -> None:
     pending = connections[using or DEFAULT_DB_ALIAS].run_on_commit
     if not any(callback is new_data_version for _, callback, _ in pending):  # once per transaction
         transaction.on_commit(new_data_version, using=using)
 
 
+class DataVersionQuerySet(models.QuerySet):
+    """Bulk writes renew the data version too: they send no post_save or post_delete signal.
+
+    Every model of the tracked apps uses it (tests/extraditions/test_answer_cache.py checks), so a
+    later ``.update()`` cannot leave the public a cached answer that shows what it changed.
+    """
+
+    def update(self, **kwargs):
+        renew_data_version_on_commit(self.db)
+        return super().update(**kwargs)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        renew_data_version_on_commit(self.db)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, *args, **kwargs):
+        renew_data_version_on_commit(self.db)
+        return super().bulk_update(objs, *args, **kwargs)
+
+    def _raw_delete(self, using):  # the fast delete, taken when no signal would be sent
+        renew_data_version_on_commit(using)
+        return super()._raw_delete(using)
+
+
+def in_transaction() -> bool:
+    """Whether a transaction is open: what is read in one may be rolled back, so it is never cached
+    (and in the test suite, whose tests each run in a transaction, nothing is)."""
+    return any(connection.in_atomic_block for connection in connections.all(initialized_only=True))
+
+
 def cached_for_public(name: str, user, compute: Callable[[], T], *key_parts) -> T:
     """``compute()``, cached for the public under ``name`` and ``key_parts`` until the data changes."""
-    if is_staff_session(user):
+    from .visibility import is_staff_session  # the policy module reads the models, which use this one
+
+    if is_staff_session(user) or in_transaction():
         return compute()
     key = ":".join(["extraditions", name, data_version(), *map(str, key_parts)])
     found = cache.get(key)
     if found is None:
-        found = compute()
+        with reading_the_primary():
+            found = compute()
         cache.set(key, found, timeout=settings.FIGURES_CACHE_SECONDS)
     return found
+
+
+def query_key(queryset) -> str:
+    """A digest of the SQL a queryset runs, with its parameters: the same for the same question."""
+    sql, params = queryset.query.sql_with_params()
+    return hashlib.sha256(repr((queryset.db, sql, params)).encode()).hexdigest()
+
+
+def cached_query_result(name: str, queryset, user, compute: Callable[[], T]) -> T:
+    """``compute()`` for a question asked of ``queryset`` (its count, its facet counts), cached for the
+    public per data version: a cursor walking a list, or the same filter with another ordering or
+    page size, does not count the same rows again. The queryset already holds only what the public
+    may see; staff's are never cached (their querysets differ, and must be current)."""
+    return cached_for_public(name, user, compute, query_key(queryset))

@@ -23,6 +23,7 @@ from django_countries import countries
 from django_filters.widgets import BooleanWidget
 from drf_spectacular.utils import extend_schema_field
 
+from extraditions.caching import cached_query_result
 from extraditions.partial_dates import PartialDate
 
 
@@ -341,6 +342,10 @@ class Facet:
     @classmethod
     def year(cls, path: str) -> Facet:
         return cls(path, by_year=True)
+
+    def counts_for(self, queryset, user) -> list[dict]:
+        """:meth:`counts`, cached for the public until the data changes (extraditions/caching.py)."""
+        return cached_query_result(f"facet:{self.path}:{self.by_year}", queryset, user, lambda: self.counts(queryset))
 
     def counts(self, queryset) -> list[dict]:
         value = ExtractYear(self.path) if self.by_year else F(self.path)

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from .caching import DataVersionQuerySet
 from .partial_dates import normalise_partial_dates
 
 
@@ -26,7 +27,7 @@ class Visibility(models.TextChoices):
     RESTRICTED = "restricted", "Restricted"
 
 
-class VisibilityQuerySet(models.QuerySet):
+class VisibilityQuerySet(DataVersionQuerySet):
     """Filters records down to what a user may see, by the policy of extraditions/visibility.py."""
 
     def public(self):

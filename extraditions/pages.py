@@ -3,11 +3,14 @@ and a record's page finds the record by the same stable identifier as the API.""
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.generic import DetailView, TemplateView
 from django.views.generic.base import ContextMixin
 
+from .caching import cached_query_result
 from .identifiers import api_url, stable_id, stable_id_field
 from .models import RestrictedRecordView
 from .visibility import hide_invisible_links, label, log_restricted_view
@@ -19,6 +22,19 @@ def citation_text(title: str, url: str, record_id: str | None = None) -> str:
     """How to cite a page: its title, this site (and the record's identifier), the URL, the day accessed."""
     record = f", record {record_id}" if record_id else ""
     return f"“{title}”. {SITE_NAME}{record}. {url} (accessed {timezone.localdate().isoformat()})."
+
+
+class PublicCountPaginator(Paginator):
+    """A paginator whose count is cached for the public until the data changes: each page of a list
+    (and its facets' links) does not count the same rows again."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    @cached_property
+    def count(self):
+        return cached_query_result("count", self.object_list, self.user, self.object_list.count)
 
 
 class SitePageMixin(ContextMixin):

@@ -14,6 +14,7 @@ Migrations run on the primary only; the replicas follow through PostgreSQL's rep
 from __future__ import annotations
 
 import random
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -23,6 +24,17 @@ PRIMARY = "default"
 PRIMARY_ONLY_APPS = {"auth", "sessions", "axes", "otp_totp", "otp_static", "django_otp", "admin", "contenttypes"}
 
 use_primary: ContextVar[bool] = ContextVar("use_primary", default=False)
+
+
+@contextmanager
+def reading_the_primary():
+    """Reads inside go to the primary. For what is cached until the data next changes: computed on a
+    replica that lags, it would keep rows older than the version it is filed under."""
+    token = use_primary.set(True)
+    try:
+        yield
+    finally:
+        use_primary.reset(token)
 
 
 class PrimaryReplicaRouter:

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     # With read replicas, only the public's reads go to them (extraditions/routers.py).
     "extraditions.routers.PrimaryForStaffMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Public reads answered from the cache until a record changes (extraditions/answer_cache.py).
+    "extraditions.answer_cache.PublicAnswerCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records the logged-in user on every history entry written during a request.
@@ -168,6 +170,14 @@ if REDIS_URL:
     }
     # Sessions read from the cache and kept in the database: a Redis restart logs no one out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    # Room for the public answers of a working session (Django's default keeps 300 entries).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "5000"))},
+        }
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -175,6 +185,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # until a record changes (extraditions/caching.py); this bounds how long another process's cache
 # may lag when the cache is not shared.
 FIGURES_CACHE_SECONDS = int(os.environ.get("FIGURES_CACHE_SECONDS", "300"))
+# Whole public answers cached the same way (extraditions/answer_cache.py): on by default only with
+# a shared cache, since with several processes a per-process cache would miss other processes' changes.
+PUBLIC_ANSWER_CACHE = env_bool("PUBLIC_ANSWER_CACHE", default=bool(REDIS_URL))
+# Where a streamed public export is kept, one directory per data version (each app server its own).
+EXPORT_CACHE_DIR = Path(os.environ.get("EXPORT_CACHE_DIR", BASE_DIR / "var" / "exports"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

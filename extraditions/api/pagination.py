@@ -25,6 +25,8 @@ from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 
+from extraditions.caching import cached_query_result
+
 
 @dataclass(frozen=True)
 class OrderingTerm:
@@ -155,7 +157,8 @@ class KeysetPagination(BasePagination):
         cursor_values, forward = self.decode_cursor(request, terms, queryset)
 
         # Counting is one query over the filtered set; a script walking a huge table can skip it.
-        self.count = queryset.count() if self.wants_count(request) else None
+        wants_count = self.wants_count(request)
+        self.count = cached_query_result("count", queryset, request.user, queryset.count) if wants_count else None
 
         rows = rows_after(queryset, terms, cursor_values, forward, self.page_size + 1)
         has_more = len(rows) > self.page_size

@@ -140,7 +140,7 @@ class RecordViewSet(ApiViewMixin, viewsets.ModelViewSet):
         queryset = self.filter_queryset(self.get_queryset())
         if request.accepted_renderer.format == "csv" and not isinstance(request.accepted_renderer, BrowsableAPIRenderer):
             return self.stream_csv(queryset)
-        facets = {name: self.facets[name].counts(queryset) for name in facet_names} if facet_names else None
+        facets = {name: self.facets[name].counts_for(queryset, self.user) for name in facet_names} if facet_names else None
         page = self.paginate_queryset(queryset)
         hide_invisible_links(page, self.user)
         log_restricted_among(request, self.model, page, RestrictedRecordView.Channel.API)

@@ -19,6 +19,7 @@ def public_cases() -> int:
     return headline_figures(ON)["cases"]["total"]
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_public_figures_are_computed_once_per_data_version():
     CaseFactory()
     first = headline_figures(ON)
@@ -94,3 +95,28 @@ def test_bulk_writers_renew_the_version_by_hand():
     before = data_version()
     assert new_data_version() != before
     assert data_version() != before
+
+
+def count_queries(queries) -> list[str]:
+    return [query["sql"] for query in queries if "COUNT(" in query["sql"].upper()]
+
+
+@committing
+def test_a_public_list_is_counted_once_per_data_version_and_staff_always_afresh(client):
+    from tests.api.conftest import staff_user
+    from tests.conftest import verify_second_factor
+
+    CaseFactory.create_batch(3)
+    CaseFactory(publication_status="draft")
+    first = client.get("/api/v1/cases/?page_size=1").json()
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(first["next"]).json()
+    assert second["count"] == 3 and count_queries(queries) == []
+    client.get("/cases/")
+    with CaptureQueriesContext(connection) as queries:
+        assert "3 cases" in client.get("/cases/").content.decode()
+    assert count_queries(queries) == []
+    CaseFactory()
+    assert client.get("/api/v1/cases/?page_size=1").json()["count"] == 4
+    verify_second_factor(client, staff_user("viewer", "cases.view_case"))
+    assert client.get("/api/v1/cases/?page_size=1").json()["count"] == 5
