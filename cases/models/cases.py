@@ -7,6 +7,7 @@ from django.utils import timezone
 from django_countries.fields import CountryField
 
 from extraditions.choices import ChineseParty
+from extraditions.indexes import public_list_index
 from extraditions.models import BaseModel, CitableModel, PublishableModel, VisibilityQuerySet
 from extraditions.partial_dates import (
     PartialDateProperty,
@@ -101,7 +102,10 @@ class Case(PublishableModel):
     class Meta(PublishableModel.Meta):
         ordering = ["-started_on", "title"]
         # The staff list's order, its date hierarchy and its first and last years.
-        indexes = [models.Index(F("started_on").desc(), F("title"), name="cases_case_started_title")]
+        indexes = [
+            models.Index(F("started_on").desc(), F("title"), name="cases_case_started_title"),
+            public_list_index("started_on", descending=True, name="cases_case_public_started"),
+        ]
         constraints = [
             partial_date_constraint("started_on"),
             models.CheckConstraint(

@@ -1,10 +1,13 @@
 """Persons sought by China, their names in every script, and their affiliations."""
 
+from django.contrib.postgres.indexes import OpClass
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django_countries.fields import CountryField
 
+from extraditions.caching import DataVersionQuerySet
+from extraditions.indexes import PostgreSQLGinIndex, public_list_index
 from extraditions.models import BaseModel, PublishableModel
 from extraditions.partial_dates import PartialDateProperty, partial_date_constraint, partial_date_fields
 
@@ -94,6 +97,7 @@ class Person(PublishableModel):
 
     class Meta(PublishableModel.Meta):
         ordering = ["name"]
+        indexes = [public_list_index("name", descending=False, name="cases_person_public_name")]
         permissions = [("merge_person", "Can merge duplicate records of a person")]
         constraints = [
             partial_date_constraint("asylum_since"),
@@ -168,8 +172,15 @@ class PersonName(models.Model):
     folded = models.CharField(max_length=300, help_text="Folded, with spaces: compared by trigram similarity.")
     is_public = models.BooleanField(default=True)
 
+    objects = DataVersionQuerySet.as_manager()
+
     class Meta:
         ordering = ["person", "kind", "name"]
+        # Misspelt names are matched by trigram similarity (docs/search.md; SQLite compares in Python).
+        indexes = [
+            PostgreSQLGinIndex(OpClass(F(column), name="gin_trgm_ops"), name=f"cases_personname_{column}_trgm")
+            for column in ("folded", "key")
+        ]
 
     def __str__(self):
         return self.name

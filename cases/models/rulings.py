@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django_countries.fields import CountryField
 
+from extraditions.indexes import public_list_index
 from extraditions.models import BaseModel, PublishableModel
 from extraditions.partial_dates import PartialDateProperty, partial_date_constraint, partial_date_fields
 
@@ -123,6 +124,7 @@ class CourtRuling(PublishableModel):
 
     class Meta(PublishableModel.Meta):
         ordering = ["-decided_on", "court"]
+        indexes = [public_list_index("decided_on", descending=True, name="cases_ruling_public_decided")]
         constraints = [
             partial_date_constraint("decided_on"),
             models.CheckConstraint(

@@ -72,12 +72,12 @@ class PostgresBackend:
         return SearchQuery(fold(text), config="simple", search_type="websearch")
 
     def matching(self, model, text: str) -> Q:
-        documents = SearchDocument.objects.filter(content_type=content_type(model), vector=self.query(text))
+        documents = SearchDocument.objects.filter(kind=model._meta.label_lower, vector=self.query(text))
         return Q(pk__in=documents.values("object_id"))
 
     def relevance(self, model, text: str):
         rank = (
-            SearchDocument.objects.filter(content_type=content_type(model), object_id=OuterRef("pk"))
+            SearchDocument.objects.filter(kind=model._meta.label_lower, object_id=OuterRef("pk"))
             .annotate(rank=SearchRank(F("rank_vector"), self.query(text)) + Value(FULL_TEXT_ONLY_RANK))
             .values("rank")[:1]
         )
@@ -112,9 +112,9 @@ class SQLiteBackend:
         # looked the query up once per document of the kind, matching or not).
         sql = (
             f"SELECT d.object_id FROM {FTS_TABLE} CROSS JOIN extraditions_searchdocument d ON d.id = {FTS_TABLE}.rowid "
-            f"WHERE {FTS_TABLE} MATCH %s AND d.content_type_id = %s"
+            f"WHERE {FTS_TABLE} MATCH %s AND d.kind = %s"
         )
-        return Q(pk__in=RawSQL(sql, [query, content_type(model).pk]))
+        return Q(pk__in=RawSQL(sql, [query, model._meta.label_lower]))
 
     def relevance(self, model, text: str):
         """The weighted matches in the record's own names, title and summary (see SQLITE_WEIGHTS).
@@ -132,9 +132,9 @@ class SQLiteBackend:
         sql = (
             f"SELECT {scores} + {FULL_TEXT_ONLY_RANK} FROM {FTS_TABLE} "
             f"JOIN extraditions_searchdocument d ON d.id = {FTS_TABLE}.rowid "
-            f"WHERE {FTS_TABLE} MATCH %s AND d.content_type_id = %s AND d.object_id = {model._meta.db_table}.{model._meta.pk.column}"
+            f"WHERE {FTS_TABLE} MATCH %s AND d.kind = %s AND d.object_id = {model._meta.db_table}.{model._meta.pk.column}"
         )
-        return RawSQL(sql, [query, content_type(model).pk], output_field=FloatField())
+        return RawSQL(sql, [query, model._meta.label_lower], output_field=FloatField())
 
 
 def folded_parts(document: SearchDocument) -> list[str]:

@@ -84,7 +84,10 @@ def index(kind: SearchKind, records: list[Model]) -> None:
     content = content_type(kind.model)
     forget(kind.model, [record.pk for record in records])
     documents = SearchDocument.objects.bulk_create(
-        [SearchDocument(content_type=content, object_id=record.pk, **kind.document(record)) for record in records]
+        [
+            SearchDocument(content_type=content, kind=kind.model._meta.label_lower, object_id=record.pk, **kind.document(record))
+            for record in records
+        ]
     )
     backend().store(documents)
     if kind.after_index:
@@ -92,7 +95,7 @@ def index(kind: SearchKind, records: list[Model]) -> None:
 
 
 def forget(model: type[Model], pks: list[int]) -> None:
-    documents = SearchDocument.objects.filter(content_type=content_type(model), object_id__in=pks)
+    documents = SearchDocument.objects.filter(kind=model._meta.label_lower, object_id__in=pks)
     backend().forget(list(documents.values_list("pk", flat=True)))
     documents.delete()
 

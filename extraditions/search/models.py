@@ -17,13 +17,25 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
+from ..caching import DataVersionQuerySet
+from ..indexes import PostgreSQLGinIndex
 
-class SearchDocumentQuerySet(models.QuerySet):
+# The searchable kinds (extraditions.search.indexing.KINDS), by model label: each has a full-text
+# index of its own documents on PostgreSQL, so a search of rulings reads rulings' entries only
+# (one index over every kind returned the matches of all kinds before keeping one).
+SEARCHED_KINDS = ("cases.person", "cases.case", "cases.courtruling", "treaties.treaty", "sources.source")
+
+
+def vector_index_name(label: str) -> str:
+    return f"search_vector_{label.split('.')[1]}"
+
+
+class SearchDocumentQuerySet(DataVersionQuerySet):
     def snippets(self, model, pks, query: str) -> dict[int, str]:
         """For each record, the best passage of its document for ``query`` (summary first)."""
         from .text import snippet
 
-        documents = self.filter(content_type=ContentType.objects.get_for_model(model), object_id__in=list(pks)).only(
+        documents = self.filter(kind=model._meta.label_lower, object_id__in=list(pks)).only(
             "object_id", "names", "title", "summary", "body"
         )
         found = {}
@@ -36,6 +48,9 @@ class SearchDocumentQuerySet(models.QuerySet):
 class SearchDocument(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
+    kind = models.CharField(
+        max_length=100, editable=False, help_text='The record\'s model label, e.g. "cases.courtruling": the same on every database.'
+    )
     names = models.TextField(blank=True, help_text="Names of persons: ranked highest.")
     title = models.TextField(blank=True, help_text="Title, court, docket number: ranked highest.")
     summary = models.TextField(blank=True)
@@ -50,6 +65,13 @@ class SearchDocument(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["content_type", "object_id"], name="extraditions_searchdocument_unique")
+        ]
+        indexes = [
+            models.Index(fields=["kind", "object_id"], name="search_kind_object"),
+            *(
+                PostgreSQLGinIndex(fields=["vector"], condition=models.Q(kind=label), name=vector_index_name(label))
+                for label in SEARCHED_KINDS
+            ),
         ]
 
     def __str__(self):
