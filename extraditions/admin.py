@@ -2,6 +2,7 @@
 
 import copy
 import csv
+import functools
 
 from django import forms
 from django.apps import apps
@@ -9,9 +10,11 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.core.exceptions import FieldDoesNotExist
 from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import with_partial_dates
@@ -36,6 +39,31 @@ def partial_date_column(prop: str, label: str, date_field: str | None = None):
 
     column.__name__ = f"{prop}_display"
     return column
+
+
+@functools.cache
+def choice_column(model, name: str):
+    """A list column for a field with choices (a kind, a country), its labels looked up once.
+
+    The admin's own display asks the field for its flattened choices for every cell: with
+    countries (250 choices) in two columns that was a third of the case list's time."""
+    field = model._meta.get_field(name)
+    labels = dict(field.flatchoices)
+
+    @admin.display(description=capfirst(field.verbose_name), ordering=name)
+    def column(obj):
+        return labels.get(getattr(obj, field.attname))  # None: the admin's sign for "empty"
+
+    column.__name__ = name  # the same CSS class (field-<name>) as the plain column
+    return column
+
+
+def has_choices(model, name: str) -> bool:
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return bool(getattr(field, "choices", None)) and not field.is_relation and not getattr(field, "multiple", False)
 
 
 class CitationInline(GenericTabularInline):
@@ -88,6 +116,12 @@ class BaseAdmin(SimpleHistoryAdmin):
     # Counting a whole large table on every filtered list page is slow; "Show all" counts on demand.
     show_full_result_count = False
     actions = ("export_csv",)
+
+    def get_list_display(self, request):
+        return [
+            choice_column(self.model, name) if isinstance(name, str) and has_choices(self.model, name) else name
+            for name in super().get_list_display(request)
+        ]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs.setdefault("form", with_partial_dates(self.form, self.model))
