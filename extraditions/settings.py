@@ -146,7 +146,13 @@ def database(url: str) -> dict:
     config = dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")), conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.postgresql":
         # Fail fast when the database is unreachable (a 503, docs/deployment.md), never hang a worker.
-        config["OPTIONS"] = {"connect_timeout": int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3")), **config.get("OPTIONS", {})}
+        # No JIT: the visibility filters (an OR of one subquery per kind of record) look expensive to
+        # the planner, which then spent seconds compiling queries that run in 50 ms (docs/performance.md).
+        config["OPTIONS"] = {
+            "connect_timeout": int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3")),
+            "options": "-c jit=off",
+            **config.get("OPTIONS", {}),
+        }
     return config
 
 

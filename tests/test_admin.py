@@ -122,3 +122,14 @@ def test_list_pages_cost_the_same_queries_however_many_rows(admin_client, app_la
     for _ in range(5):
         FACTORIES[model_name]()
     assert queries() == few
+
+
+def test_list_columns_with_choices_show_their_labels_sorted_by_the_field(admin_client):
+    """Choice and country columns are looked up once per column (extraditions/admin.py: choice_column),
+    and still read and sort as the admin's own columns do."""
+    factories.CaseFactory(title="Listed case", kind="formal_extradition", host_country="SE", requesting_state="")
+    page = admin_client.get(reverse("admin:cases_case_changelist")).content.decode()
+    assert '<td class="field-kind">Formal extradition</td>' in page
+    assert '<td class="field-host_country">Sweden</td>' in page
+    assert '<td class="field-requesting_state">-</td>' in page  # empty, as the admin shows it
+    assert 'class="sortable column-host_country"' in page  # the column sorts (by its field)

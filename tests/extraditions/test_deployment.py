@@ -101,3 +101,16 @@ def test_health_reports_the_database_and_the_cache(client):
     assert body["status"] == "ok" and body["checks"] == {"default": "ok", "cache": "ok"}
     assert "no-cache" in response["Cache-Control"]
     assert client.post("/healthz").status_code == 405
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_never_compile_queries_just_in_time():
+    """PostgreSQL's JIT took seconds to compile the visibility filters' queries, which run in
+    milliseconds (a CSV export of 5,000 cases: 22 s of SQL, 1.7 s without it)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
