@@ -22,6 +22,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 from .routers import reading_the_primary
@@ -105,9 +106,13 @@ def cached_for_public(name: str, user, compute: Callable[[], T], *key_parts) -> 
     return found
 
 
-def query_key(queryset) -> str:
-    """A digest of the SQL a queryset runs, with its parameters: the same for the same question."""
-    sql, params = queryset.query.sql_with_params()
+def query_key(queryset) -> str | None:
+    """A digest of the SQL a queryset runs, with its parameters: the same for the same question.
+    None for a queryset that needs no SQL (it can match nothing)."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return None
     return hashlib.sha256(repr((queryset.db, sql, params)).encode()).hexdigest()
 
 
@@ -116,4 +121,8 @@ def cached_query_result(name: str, queryset, user, compute: Callable[[], T]) -> 
     public per data version: a cursor walking a list, or the same filter with another ordering or
     page size, does not count the same rows again. The queryset already holds only what the public
     may see; staff's are never cached (their querysets differ, and must be current)."""
-    return cached_for_public(name, user, compute, query_key(queryset))
+    from .visibility import is_staff_session
+
+    if is_staff_session(user) or in_transaction() or (key := query_key(queryset)) is None:
+        return compute()
+    return cached_for_public(name, user, compute, key)
