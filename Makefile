@@ -15,8 +15,13 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 \
 run: install migrate seed  ## Install, migrate, load the seed data and serve on http://127.0.0.1:8000
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
+# One test worker per core, each with a database of its own (TEST_WORKERS=0: one process). Tests
+# are handed out in pytest-django's order, so that on each worker the tests that commit (and
+# empty the database after them) come after those that roll back.
+TEST_WORKERS ?= auto
+
 test: install  ## Run the whole test suite (DATABASE_URL picks the database; SQLite by default)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 install: $(VENV)/.installed
 

@@ -1,5 +1,6 @@
 """Redis as the shared cache: shared by app servers when up, done without when down."""
 
+import os
 import time
 
 import pytest
@@ -8,7 +9,8 @@ from django.test import override_settings
 
 from extraditions.redis_cache import ResilientRedisCache
 
-REDIS_UP = "redis://127.0.0.1:6379/15"  # the machine's Redis (.ci/run starts it), a database of its own
+# The machine's Redis (.ci/run starts it), a database of its own for each parallel test worker.
+REDIS_UP = f"redis://127.0.0.1:6379/{15 - int(os.environ.get('PYTEST_XDIST_WORKER', 'gw0').removeprefix('gw')) % 8}"
 REDIS_DOWN = "redis://127.0.0.1:9/0"  # nothing listens: refused at once
 
 pytestmark = pytest.mark.django_db
