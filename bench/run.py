@@ -2,7 +2,8 @@
 by gunicorn as in production, wrk for load, side by side with Datasette and with the bare SQL.
 
 Steps: make the benchmark database (created, migrated and filled by generate_synthetic once, then
-reused); serve it with gunicorn; export the same public rows to SQLite and serve them with
+reused); serve it with gunicorn twice: with every request computed in full (the cache miss) and
+as production runs with a shared cache (public answers kept until the data changes: warm); export the same public rows to SQLite and serve them with
 Datasette; measure each request with wrk at a fixed concurrency; replay the SQL the app runs for
 each request straight through psycopg2 at the same concurrency (the floor); export all cases as
 CSV from a one-worker server while watching its memory; import 10,000 rows through the admin's
@@ -39,14 +40,28 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
-APP_PORT, CSV_PORT, DATASETTE_PORT = 8710, 8711, 8712
+APP_PORT, CSV_PORT, DATASETTE_PORT, WARM_PORT = 8710, 8711, 8712, 8713
+# The warm server's shared cache, as in production (extraditions/answer_cache.py); emptied first.
+BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
 
 
 def django_env(database_url: str) -> dict:
     return {
         **os.environ, "DATABASE_URL": database_url, "DEBUG": "", "SECRET_KEY": "benchmark-only-secret",
         "ALLOWED_HOSTS": "127.0.0.1,localhost", "API_ANONYMOUS_RATE": "", "CONN_MAX_AGE": "600",
+        # Every request computed in full, figures and counts included: the cache-miss figures.
+        "PUBLIC_ANSWER_CACHE": "0", "FIGURES_CACHE_SECONDS": "0",
     }
+
+
+def warm_env(env: dict) -> dict:
+    """The production setup with a shared cache: public answers kept per data version."""
+    return {**env, "REDIS_URL": BENCH_REDIS_URL, "PUBLIC_ANSWER_CACHE": "1", "FIGURES_CACHE_SECONDS": "300",
+            "EXPORT_CACHE_DIR": str(RESULTS / "exports")}
+
+
+def empty_redis() -> None:
+    subprocess.run(["redis-cli", "-u", BENCH_REDIS_URL, "FLUSHDB"], check=True, capture_output=True)
 
 
 def say(message: str) -> None:
@@ -304,15 +319,18 @@ def main() -> None:
                  "--setting", "sql_time_limit_ms", "10000", "--setting", "facet_time_limit_ms", "10000",
                  "--setting", "suggest_facets", "off"]
     results["requests"] = []
+    empty_redis()
     with server(gunicorn(options.workers, APP_PORT), APP_PORT, env, "/api/v1/"), \
+            server(gunicorn(options.workers, WARM_PORT), WARM_PORT, warm_env(env), "/api/v1/"), \
             server(datasette, DATASETTE_PORT, os.environ, "/-/versions.json"):
         for request in measured:
             with run.step(f"Measuring: {request['name']}"):
                 header = f"Cookie: sessionid={cookie}" if request.get("staff") else ""
                 app = wrk(f"http://127.0.0.1:{APP_PORT}", request["app"], options.duration, options.connections, header)
+                warm = wrk(f"http://127.0.0.1:{WARM_PORT}", request["app"], options.duration, options.connections, header)
                 statements = [sql[path]["sql"] for path in request["app"]]
                 row = {
-                    "name": request["name"], "app": app,
+                    "name": request["name"], "app": app, "warm": warm,
                     "queries": max(len(s) for s in statements),
                     "status": sorted({sql[path]["status"] for path in request["app"]}),
                     "floor": floor(options.database_url, statements, max(3, options.duration // 2), options.connections),
@@ -323,10 +341,13 @@ def main() -> None:
                 results["requests"].append(row)
 
     with run.step("Exporting every case as CSV from a one-worker server"):
-        with server(gunicorn(1, CSV_PORT), CSV_PORT, env, "/api/v1/") as master:
+        empty_redis()
+        with server(gunicorn(1, CSV_PORT), CSV_PORT, warm_env(env), "/api/v1/") as master:
             worker = children(master.pid)[0]
             before = vm_peak_kb(worker)
+            # The first download makes the export (a miss) and keeps it as a file; the second reads the file.
             export = download(f"http://127.0.0.1:{CSV_PORT}/api/v1/cases/?format=csv")
+            export["warm"] = download(f"http://127.0.0.1:{CSV_PORT}/api/v1/cases/?format=csv")
             export.update({"worker_peak_mb": round(vm_peak_kb(worker) / 1024, 1),
                            "worker_peak_before_mb": round(before / 1024, 1)})
         with server(datasette, DATASETTE_PORT, os.environ, "/-/versions.json") as ds:
@@ -342,22 +363,28 @@ def main() -> None:
 def report(results: dict) -> str:
     """The results table; parts not measured (yet, or because their step failed) are left out."""
     lines = [
-        "| request | SQL queries | app p50 / p95 / p99 ms | app req/s (requests) | SQL floor p50 ms | app ÷ floor | Datasette p50 ms | Datasette req/s | app ÷ Datasette req/s |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| request | SQL queries | miss p50 / p95 / p99 ms | miss req/s (requests) | SQL floor p50 ms | miss ÷ floor | "
+        "warm p50 / p99 ms | warm req/s | Datasette p50 ms | Datasette req/s | miss ÷ Datasette req/s | warm ÷ Datasette req/s |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in results.get("requests", []):
-        app, low, ds = row["app"], row["floor"], row.get("datasette")
+        app, low, ds, warm = row["app"], row["floor"], row.get("datasette"), row.get("warm")
         ratio = f"{app['p50'] / low['p50']:.1f}×" if low["p50"] else "–"
-        ds_cells = (f"{ds['p50']:.1f} | {ds['rps']:.0f} | {app['rps'] / ds['rps']:.2f}×" if ds and ds["rps"] else "– | – | –")
-        errors = f" ({app['non2xx']} errors)" if app["non2xx"] or app["errors"] else ""
+        warm_cells = f"{warm['p50']:.1f} / {warm['p99']:.1f} | {warm['rps']:.0f}" if warm else "– | –"
+        ds_cells = (f"{ds['p50']:.1f} | {ds['rps']:.0f} | {app['rps'] / ds['rps']:.2f}× | "
+                    + (f"{warm['rps'] / ds['rps']:.2f}×" if warm else "–") if ds and ds["rps"] else "– | – | – | –")
+        failed = sum(run.get("non2xx", 0) + run.get("errors", 0) for run in (app, warm) if run)
+        errors = f" ({failed} errors)" if failed else ""
         lines.append(f"| {row['name']}{errors} | {row['queries']} | {app['p50']:.1f} / {app['p95']:.1f} / {app['p99']:.1f} | "
-                     f"{app['rps']:.0f} ({app.get('requests', 0):,}) | {low['p50']:.2f} | {ratio} | {ds_cells} |")
+                     f"{app['rps']:.0f} ({app.get('requests', 0):,}) | {low['p50']:.2f} | {ratio} | {warm_cells} | {ds_cells} |")
     if "csv_export" in results:
         csv, ds_csv = results["csv_export"]["app"], results["csv_export"]["datasette"]
         lines += [
             "",
-            f"CSV export of every public case: {csv['rows']:,} rows in {csv['seconds']} s ({csv['rows_per_second']:,} rows/s), "
-            f"server worker peak memory {csv['worker_peak_mb']} MB (before the export: {csv['worker_peak_before_mb']} MB). "
+            f"CSV export of every public case: {csv['rows']:,} rows in {csv['seconds']} s ({csv['rows_per_second']:,} rows/s) "
+            + (f"made afresh, then {csv['warm']['seconds']} s ({csv['warm']['rows_per_second']:,} rows/s) from the kept file; "
+               if "warm" in csv else "")
+            + f"server worker peak memory {csv['worker_peak_mb']} MB (before the export: {csv['worker_peak_before_mb']} MB). "
             f"Datasette: {ds_csv['rows']:,} rows in {ds_csv['seconds']} s ({ds_csv['rows_per_second']:,} rows/s), "
             f"peak {ds_csv['server_peak_mb']} MB.",
         ]

@@ -18,7 +18,9 @@ What is stored is decided by what the request and the answer are, never by the U
   rolled back (and in the test suite, whose tests each run in a transaction, nothing is stored).
 
 The key is the absolute URL (scheme, host, path, query), the ``Accept`` and ``Accept-Language``
-headers and the data version. A stored answer carries its ``ETag``, so a client that already holds
+headers and the data version: a view whose public answer depends on anything else (another
+header, a cookie other than the session's, the time of day) must mark it ``Cache-Control:
+private``. A stored answer carries its ``ETag``, so a client that already holds
 it gets a 304 from ``ConditionalGetMiddleware`` without the body being hashed again.
 
 A streamed answer (a CSV export of a whole list, which can run to hundreds of megabytes) is not
