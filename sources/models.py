@@ -11,7 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.urls import reverse
@@ -134,7 +134,11 @@ class CitationQuerySet(VisibilityQuerySet):
         content_types = ContentType.objects.get_for_models(*citable)
         condition = Q(pk__in=[])
         for model in citable:
-            condition |= Q(content_type=content_types[model], object_id__in=model.objects.public().values("pk"))
+            # EXISTS rather than IN: the database may then look each cited record up by its key, where
+            # IN had it hash every public record of each kind for a page of citations (35 ms a query
+            # at 100,000 cases, twice per page of a list).
+            public_record = model.objects.public().filter(pk=OuterRef("object_id"))
+            condition |= Q(content_type=content_types[model]) & Q(Exists(public_record))
         return condition
 
 
