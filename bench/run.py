@@ -169,6 +169,13 @@ def wrk_once(base: str, paths: list[str], duration: int, connections: int, heade
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def warm_up(base: str, paths: list[str], header: str = "") -> None:
+    """One request per path, so that what the server caches is cached before it is measured warm."""
+    headers = dict([header.split(": ", 1)]) if header else {}
+    for path in paths:
+        urllib.request.urlopen(urllib.request.Request(base + path, headers=headers), timeout=600).read()
+
+
 def floor(url: str, statements: list[list[str]], duration: int, connections: int) -> dict:
     """The SQL the app runs for these requests, replayed through psycopg2 by ``connections`` threads."""
     latencies: list[float] = []
@@ -176,7 +183,7 @@ def floor(url: str, statements: list[list[str]], duration: int, connections: int
     deadline = time.monotonic() + duration
 
     def worker(offset: int) -> None:
-        db = psycopg2.connect(url)
+        db = psycopg2.connect(url, options="-c jit=off")  # as the app's connections (extraditions/settings.py)
         db.autocommit = True
         mine, n = [], offset
         with db.cursor() as cursor:
@@ -327,6 +334,7 @@ def main() -> None:
             with run.step(f"Measuring: {request['name']}"):
                 header = f"Cookie: sessionid={cookie}" if request.get("staff") else ""
                 app = wrk(f"http://127.0.0.1:{APP_PORT}", request["app"], options.duration, options.connections, header)
+                warm_up(f"http://127.0.0.1:{WARM_PORT}", request["app"], header)
                 warm = wrk(f"http://127.0.0.1:{WARM_PORT}", request["app"], options.duration, options.connections, header)
                 statements = [sql[path]["sql"] for path in request["app"]]
                 row = {
