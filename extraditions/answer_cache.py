@@ -12,8 +12,8 @@ What is stored is decided by what the request and the answer are, never by the U
 - only a ``GET`` with no session cookie and no ``Authorization`` header, from a user who is not
   logged in: anything a session or a token could change (staff views, a researcher's drafts, a
   flash message) is never stored, and such a request is never answered from the cache either;
-- only a complete ``200`` that sets no cookie (a page with a form carries a CSRF token that is the
-  visitor's own), is not streamed, and is not marked ``private`` or ``no-store``;
+- only a ``200`` that sets no cookie (a page with a form carries a CSRF token that is the
+  visitor's own) and is not marked ``private`` or ``no-store``;
 - only an answer computed outside a transaction: inside one it may read rows that are then
   rolled back (and in the test suite, whose tests each run in a transaction, nothing is stored).
 
@@ -104,16 +104,16 @@ class PublicAnswerCacheMiddleware:
             answer.close()
         with reading_the_primary():
             response = self.get_response(request)
-        if may_store(request, response) and response.streaming:
-            headers = [(name, value) for name, value in response.items() if name.lower() not in NOT_STORED_HEADERS]
+        if not may_store(request, response):
+            return response
+        if not response.streaming and not response.has_header("ETag"):
+            response["ETag"] = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
+        headers = [(name, value) for name, value in response.items() if name.lower() not in NOT_STORED_HEADERS]
+        if response.streaming:  # written to a file as it is sent, filed once complete
             response.streaming_content = kept_while_sent(response.streaming_content, key, version, headers)
-            response[CACHE_STATUS_HEADER] = "miss"
-        elif may_store(request, response):
-            if not response.has_header("ETag"):
-                response["ETag"] = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
-            headers = [(name, value) for name, value in response.items() if name.lower() not in NOT_STORED_HEADERS]
+        else:
             cache.set(key, (response.status_code, headers, response.content), timeout=settings.FIGURES_CACHE_SECONDS)
-            response[CACHE_STATUS_HEADER] = "miss"
+        response[CACHE_STATUS_HEADER] = "miss"
         return response
 
 

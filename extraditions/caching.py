@@ -91,11 +91,16 @@ def in_transaction() -> bool:
     return any(connection.in_atomic_block for connection in connections.all(initialized_only=True))
 
 
-def cached_for_public(name: str, user, compute: Callable[[], T], *key_parts) -> T:
-    """``compute()``, cached for the public under ``name`` and ``key_parts`` until the data changes."""
+def cached_for(user) -> bool:
+    """Whether what ``user`` reads now may be cached: the public's, outside a transaction."""
     from .visibility import is_staff_session  # the policy module reads the models, which use this one
 
-    if is_staff_session(user) or in_transaction():
+    return not is_staff_session(user) and not in_transaction()
+
+
+def cached_for_public(name: str, user, compute: Callable[[], T], *key_parts) -> T:
+    """``compute()``, cached for the public under ``name`` and ``key_parts`` until the data changes."""
+    if not cached_for(user):
         return compute()
     key = ":".join(["extraditions", name, data_version(), *map(str, key_parts)])
     found = cache.get(key)
@@ -121,8 +126,6 @@ def cached_query_result(name: str, queryset, user, compute: Callable[[], T]) -> 
     public per data version: a cursor walking a list, or the same filter with another ordering or
     page size, does not count the same rows again. The queryset already holds only what the public
     may see; staff's are never cached (their querysets differ, and must be current)."""
-    from .visibility import is_staff_session
-
-    if is_staff_session(user) or in_transaction() or (key := query_key(queryset)) is None:
+    if not cached_for(user) or (key := query_key(queryset)) is None:  # no key needed, none computed
         return compute()
     return cached_for_public(name, user, compute, key)
