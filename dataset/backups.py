@@ -30,6 +30,7 @@ from django.apps import apps
 from django.core import serializers
 from django.core.files import File
 from django.core.management.color import no_style
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
@@ -47,6 +48,18 @@ PRESET_MODELS = {"cases.affiliation", "auth.group"}
 CHUNK = 2000
 
 Progress = Callable[[str], None]
+
+
+class LosslessJSONEncoder(DjangoJSONEncoder):
+    """Django's encoder, but times keep their microseconds: its default cuts them to milliseconds
+    (as JavaScript dates), so a record written at 12:00:00.000400 would come back as 12:00:00 and
+    history entries a few microseconds apart would swap places or tie."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime | datetime.time):
+            text = o.isoformat()
+            return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+        return super().default(o)
 
 
 class BundleError(Exception):
@@ -130,7 +143,8 @@ def export_bundle(directory: Path, with_history: bool = False, progress: Progres
             path = directory / name
             counted = Counted(records_of(model), label(model), progress)
             with path.open("w", encoding="utf-8") as stream:
-                serializers.serialize("jsonl", counted, stream=stream, use_natural_foreign_keys=True,
+                serializers.serialize("jsonl", counted, stream=stream, cls=LosslessJSONEncoder,
+                                      use_natural_foreign_keys=True,
                                       use_natural_primary_keys=label(model) == "auth.group")
             count = counted.count
             files.append({"model": label(model), "file": name, "records": count, "sha256": sha256_of(path)})
