@@ -30,10 +30,10 @@ from django.apps import apps
 from django.core import serializers
 from django.core.files import File
 from django.core.management.color import no_style
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
+from extraditions.serialization import LosslessJSONEncoder
 from sources.models import file_sha256
 
 FORMAT = "extraditions-dataset"
@@ -48,18 +48,6 @@ PRESET_MODELS = {"cases.affiliation", "auth.group"}
 CHUNK = 2000
 
 Progress = Callable[[str], None]
-
-
-class LosslessJSONEncoder(DjangoJSONEncoder):
-    """Django's encoder, but times keep their microseconds: its default cuts them to milliseconds
-    (as JavaScript dates), so a record written at 12:00:00.000400 would come back as 12:00:00 and
-    history entries a few microseconds apart would swap places or tie."""
-
-    def default(self, o):
-        if isinstance(o, datetime.datetime | datetime.time):
-            text = o.isoformat()
-            return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
-        return super().default(o)
 
 
 class BundleError(Exception):

@@ -28,11 +28,11 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.conf import settings
 from django.core import serializers
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.utils import timezone
 
+from .serialization import LosslessJSONEncoder
 from .visibility import is_staff_session, public_records
 
 DOMAIN_APPS = ("cases", "treaties", "sources")
@@ -82,7 +82,7 @@ def may_change_public_view(user, rows: list[dict] | None = None) -> bool:
 
 def row_state(obj) -> dict:
     """A row as Django's serializer writes it (fields, many-to-many ids): JSON, and loadable again."""
-    return json.loads(serializers.serialize("json", [obj], cls=DjangoJSONEncoder))[0]
+    return json.loads(serializers.serialize("json", [obj], cls=LosslessJSONEncoder))[0]
 
 
 def is_public_row(model, pk) -> bool:
