@@ -8,7 +8,7 @@ and the whole file is refused, each error naming its row and column. Imported re
 
 from __future__ import annotations
 
-from import_export import fields, resources, widgets
+from import_export import fields, instance_loaders, resources, widgets
 
 from extraditions.partial_dates import PartialDate
 from extraditions.search import indexing as search_indexing
@@ -79,6 +79,8 @@ class DraftResource(resources.ModelResource):
         use_transactions = True
         skip_unchanged = True
         report_skipped = True
+        # The file's existing records are read in one query, not one per row.
+        instance_loader_class = instance_loaders.CachedInstanceLoader
 
     def import_data_inner(self, *args, **kwargs):
         # Inside the import's transaction: each record touched is indexed once, in batches, at the

@@ -13,6 +13,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from .caching import DataVersionQuerySet
+from .constraint_checks import validate_constraints
 from .partial_dates import normalise_partial_dates
 
 
@@ -78,6 +79,9 @@ class BaseModel(models.Model):
     def save(self, *args, **kwargs):
         normalise_partial_dates(self)
         super().save(*args, **kwargs)
+
+    def validate_constraints(self, exclude=None):
+        validate_constraints(self, exclude)  # every check constraint in one query, not one each
 
     @property
     def public_label(self) -> str:
