@@ -184,14 +184,9 @@ class PersonAdmin(ImportMixin, PublishableAdmin):
             return ((None, {"fields": ("confirm_not_duplicate",)}), *fieldsets)
         return fieldsets
 
-    def get_search_results(self, request, queryset, search_term):
-        # The name search (scripts, pinyin, misspellings) on top of the plain text search;
-        # searching through aliases joins a to-many relation, so each person is kept once.
-        queryset, _ = super().get_search_results(request, queryset, search_term)
-        if search_term:
-            by_name = [match.person_id for match in find_persons(search_term, request.user)]
-            queryset = queryset | self.model.objects.filter(pk__in=by_name)
-        return queryset, True
+    def also_found(self, request, search_term):
+        # The name search (scripts, pinyin, misspellings) besides the plain text search.
+        return [match.person_id for match in find_persons(search_term, request.user)]
 
     @admin.display(description="Citizenships")
     def citizenship_list(self, obj):
@@ -265,12 +260,6 @@ class CaseAdmin(ImportMixin, PublishableAdmin):
         BOOKKEEPING_FIELDSET,
     )
 
-    def get_search_results(self, request, queryset, search_term):
-        # A search through persons' names may repeat a case; without one, no DISTINCT over the
-        # whole table (a third of a second per query at 100,000 cases).
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        return queryset, may_have_duplicates or bool(search_term)
-
 
 @admin.register(Detention)
 class DetentionAdmin(CitableAdmin):
@@ -319,12 +308,6 @@ class InterpolNoticeAdmin(ImportMixin, PublishableAdmin):
         BOOKKEEPING_FIELDSET,
     )
 
-    def get_search_results(self, request, queryset, search_term):
-        # A search through persons' names may repeat a case; without one, no DISTINCT over the
-        # whole table (a third of a second per query at 100,000 cases).
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        return queryset, may_have_duplicates or bool(search_term)
-
 
 @admin.register(LegalProvision)
 class LegalProvisionAdmin(BaseAdmin):
@@ -351,12 +334,6 @@ class CourtRulingAdmin(PublishableAdmin):
         PUBLICATION_FIELDSET,
         BOOKKEEPING_FIELDSET,
     )
-
-    def get_search_results(self, request, queryset, search_term):
-        # A search through persons' names may repeat a case; without one, no DISTINCT over the
-        # whole table (a third of a second per query at 100,000 cases).
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        return queryset, may_have_duplicates or bool(search_term)
 
 
 @admin.register(DiplomaticAssurance)

@@ -6,10 +6,11 @@ names are compared in Python (docs/search.md). On another database these indexes
 wherever Django builds them: a migration's ``AddIndex``, or a table SQLite rebuilds to alter it.
 """
 
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db.backends.ddl_references import Statement
 from django.db.models import F, Index, Q
 from django.db.models.expressions import OrderBy
+from django.db.models.functions import Upper
 
 
 class PostgreSQLOnly:
@@ -56,3 +57,16 @@ def public_list_index(column: str, *, descending: bool, name: str) -> NullsLastI
     The condition is the one ``public_q`` gives a record without links to other records."""
     order = F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
     return NullsLastIndex(order, F("id"), condition=Q(publication_status="published", visibility="public"), name=name)
+
+
+def contains_search_index(prefix: str, *columns: str) -> list[PostgreSQLGinIndex]:
+    """For each column, a trigram index of its upper-case text, named ``<prefix>_<column>_trgm``:
+    it answers the staff workspace's search (Django's ``icontains``: ``UPPER(col) LIKE
+    UPPER('%word%')``, extraditions/admin.py) from the index instead of reading every row, for
+    words of three letters or more."""
+    indexes = []
+    for column in columns:
+        name = f"{prefix}_{column}_trgm"
+        assert len(name) <= 30, f"{name}: index names have at most 30 characters"
+        indexes.append(PostgreSQLGinIndex(OpClass(Upper(column), name="gin_trgm_ops"), name=name))
+    return indexes

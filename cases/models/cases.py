@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_countries.fields import CountryField
 
 from extraditions.choices import ChineseParty
-from extraditions.indexes import public_list_index
+from extraditions.indexes import contains_search_index, public_list_index
 from extraditions.models import BaseModel, CitableModel, PublishableModel, VisibilityQuerySet
 from extraditions.partial_dates import (
     PartialDateProperty,
@@ -105,6 +105,7 @@ class Case(PublishableModel):
         indexes = [
             models.Index(F("started_on").desc(), F("title"), name="cases_case_started_title"),
             public_list_index("started_on", descending=True, name="cases_case_public_started"),
+            *contains_search_index("case", "title", "slug", "summary", "charges"),
         ]
         constraints = [
             partial_date_constraint("started_on"),
@@ -249,6 +250,7 @@ class CaseEvent(CitableModel):
     class Meta:
         ordering = ["case", models.F("occurred_on").asc(nulls_last=True), "created_at"]
         constraints = [partial_date_constraint("occurred_on")]
+        indexes = contains_search_index("caseevent", "description")
 
     def __str__(self):
         return f"{self.occurred or 'Undated'}: {self.get_kind_display()}"

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from extraditions.choices import ChineseParty
-from extraditions.indexes import public_list_index
+from extraditions.indexes import contains_search_index, public_list_index
 from extraditions.models import PublishableModel
 from extraditions.partial_dates import (
     PartialDateProperty,
@@ -63,7 +63,10 @@ class InterpolNotice(PublishableModel):
     class Meta(PublishableModel.Meta):
         verbose_name = "INTERPOL notice"
         ordering = ["-issued_on"]
-        indexes = [public_list_index("issued_on", descending=True, name="cases_notice_public_issued")]
+        indexes = [
+            public_list_index("issued_on", descending=True, name="cases_notice_public_issued"),
+            *contains_search_index("ipn", "subject_description", "notes")  # INTERPOL notice,
+        ]
         constraints = [
             partial_date_constraint("issued_on"),
             partial_date_constraint("cancelled_on"),

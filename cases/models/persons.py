@@ -7,7 +7,7 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 
 from extraditions.caching import DataVersionQuerySet
-from extraditions.indexes import PostgreSQLGinIndex, public_list_index
+from extraditions.indexes import PostgreSQLGinIndex, contains_search_index, public_list_index
 from extraditions.models import BaseModel, PublishableModel
 from extraditions.partial_dates import PartialDateProperty, partial_date_constraint, partial_date_fields
 
@@ -97,7 +97,10 @@ class Person(PublishableModel):
 
     class Meta(PublishableModel.Meta):
         ordering = ["name"]
-        indexes = [public_list_index("name", descending=False, name="cases_person_public_name")]
+        indexes = [
+            public_list_index("name", descending=False, name="cases_person_public_name"),
+            *contains_search_index("person", "name", "name_original", "slug"),
+        ]
         permissions = [("merge_person", "Can merge duplicate records of a person")]
         constraints = [
             partial_date_constraint("asylum_since"),
@@ -151,6 +154,7 @@ class Alias(BaseModel):
         verbose_name_plural = "aliases"
         ordering = ["person", "name"]
         constraints = [models.UniqueConstraint(fields=["person", "name"], name="cases_alias_unique_per_person")]
+        indexes = contains_search_index("alias", "name")
 
     def __str__(self):
         return self.name

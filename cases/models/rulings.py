@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django_countries.fields import CountryField
 
-from extraditions.indexes import public_list_index
+from extraditions.indexes import contains_search_index, public_list_index
 from extraditions.models import BaseModel, PublishableModel
 from extraditions.partial_dates import PartialDateProperty, partial_date_constraint, partial_date_fields
 
@@ -124,7 +124,10 @@ class CourtRuling(PublishableModel):
 
     class Meta(PublishableModel.Meta):
         ordering = ["-decided_on", "court"]
-        indexes = [public_list_index("decided_on", descending=True, name="cases_ruling_public_decided")]
+        indexes = [
+            public_list_index("decided_on", descending=True, name="cases_ruling_public_decided"),
+            *contains_search_index("ruling", "court", "docket_number", "summary"),
+        ]
         constraints = [
             partial_date_constraint("decided_on"),
             models.CheckConstraint(
