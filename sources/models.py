@@ -15,8 +15,8 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.urls import reverse
-from django_countries.fields import CountryField
 
+from extraditions.fields import CountryField
 from extraditions.models import (
     BaseModel,
     CitableModel,

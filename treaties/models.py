@@ -6,9 +6,9 @@ from django.db import models
 from django.db.models import Q, Value
 from django.urls import reverse
 from django.utils import timezone
-from django_countries.fields import CountryField
 
 from extraditions.choices import ChineseParty
+from extraditions.fields import CountryField
 from extraditions.models import CitableModel, PublishableModel, VisibilityQuerySet
 from extraditions.partial_dates import (
     PartialDateProperty,

@@ -4,9 +4,9 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
-from django_countries.fields import CountryField
 
 from extraditions.choices import ChineseParty
+from extraditions.fields import CountryField
 from extraditions.indexes import contains_search_index, public_list_index
 from extraditions.models import BaseModel, CitableModel, PublishableModel, VisibilityQuerySet
 from extraditions.partial_dates import (

@@ -4,9 +4,9 @@ from django.contrib.postgres.indexes import OpClass
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django_countries.fields import CountryField
 
 from extraditions.caching import DataVersionQuerySet
+from extraditions.fields import CountryField
 from extraditions.indexes import PostgreSQLGinIndex, contains_search_index, public_list_index
 from extraditions.models import BaseModel, PublishableModel
 from extraditions.partial_dates import PartialDateProperty, partial_date_constraint, partial_date_fields

@@ -3,8 +3,8 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django_countries.fields import CountryField
 
+from extraditions.fields import CountryField
 from extraditions.indexes import contains_search_index, public_list_index
 from extraditions.models import BaseModel, PublishableModel
 from extraditions.partial_dates import PartialDateProperty, partial_date_constraint, partial_date_fields

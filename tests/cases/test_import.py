@@ -95,3 +95,21 @@ def test_the_admin_previews_an_import_and_shows_the_errors(admin_client, uyghur)
     preview = admin_client.post(url, {"resource": "0", "format": "0", "import_file": good})
     assert "Confirm import" in preview.content.decode() or "confirm" in preview.content.decode().lower()
     assert Person.objects.count() == 0  # a preview saves nothing
+
+
+def test_each_imported_record_has_its_history_by_whom_and_how(admin_client, admin_user, uyghur):
+    """History entries are written together after the rows, as each save would have written them."""
+    url = reverse("admin:cases_person_import")
+    upload = io.BytesIO(PERSONS_CSV.encode())
+    upload.name = "persons.csv"
+    preview = admin_client.post(url, {"resource": "0", "format": "0", "import_file": upload})
+    form = preview.context["confirm_form"]
+    confirm = admin_client.post(reverse("admin:cases_person_process_import"), form.initial)
+    assert confirm.status_code == 302 and Person.objects.count() == 2
+    changed = PERSONS_CSV.replace("Wang Jianye,王建业", "Wang Jian-ye,王建业")
+    PersonResource().import_data(dataset(changed), dry_run=False)
+    wang = Person.objects.get(slug="wang-jianye")
+    entries = list(wang.history.order_by("history_date").values_list("history_type", "history_user", "name"))
+    assert entries == [("+", admin_user.pk, "Wang Jianye"), ("~", None, "Wang Jian-ye")]
+    idris = Person.objects.get(slug="idris-hasan")
+    assert list(idris.history.values_list("history_type", "citizenships")) == [("+", "CN,TR")]
