@@ -6,10 +6,12 @@
   restricted. Who may see what is decided in one place, :mod:`extraditions.visibility`.
 """
 
+import datetime
 import uuid
 
 from django.contrib.contenttypes.fields import GenericRelation
-from django.db import models
+from django.db import connections, models
+from django.db.models import Max, Min, Value
 from simple_history.models import HistoricalRecords
 
 from .caching import DataVersionQuerySet
@@ -30,6 +32,38 @@ class Visibility(models.TextChoices):
 
 class VisibilityQuerySet(DataVersionQuerySet):
     """Filters records down to what a user may see, by the policy of extraditions/visibility.py."""
+
+    # A workspace list's date hierarchy spans at most this many years before Django's way is used.
+    YEARS_PROBED = 200
+    PARAMETERS_REPEATED = 50
+
+    def dates(self, field_name, kind, order="ASC"):
+        """The years with records, by probing each year between the first and the last in the
+        date's index (one query: a UNION of one ``LIMIT 1`` per year), not by truncating the date
+        of every row (19 ms of the staff case list's 28 ms of SQL at 100,000 cases). Months and
+        days, and databases that cannot limit a UNION's parts (SQLite), keep Django's way."""
+        connection = connections[self.db]
+        if kind != "year" or self.query.is_sliced or self.query.combinator or not (
+            connection.features.supports_slicing_ordering_in_compound
+        ):
+            return super().dates(field_name, kind, order)
+        bounds = self.aggregate(first=Min(field_name), last=Max(field_name))
+        if bounds["first"] is None:
+            return []
+        first, last = bounds["first"].year, bounds["last"].year
+        if last - first >= self.YEARS_PROBED or len(self.query.sql_with_params()[1]) > self.PARAMETERS_REPEATED:
+            # Many years, or a condition with many values (the ids a search found), which each
+            # year's probe would repeat: truncating the dates of the few rows is cheaper.
+            return super().dates(field_name, kind, order)
+        probes = [
+            self.filter(**{f"{field_name}__gte": datetime.date(year, 1, 1), f"{field_name}__lt": datetime.date(year + 1, 1, 1)})
+            .order_by()
+            .annotate(year_with_records=Value(year))
+            .values_list("year_with_records", flat=True)[:1]
+            for year in range(first, last + 1)
+        ]
+        years = sorted(probes[0].union(*probes[1:], all=True).order_by(), reverse=order == "DESC")
+        return [datetime.date(year, 1, 1) for year in years]
 
     def public(self):
         from .visibility import public_q

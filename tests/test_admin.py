@@ -133,3 +133,30 @@ def test_list_columns_with_choices_show_their_labels_sorted_by_the_field(admin_c
     assert '<td class="field-host_country">Sweden</td>' in page
     assert '<td class="field-requesting_state">-</td>' in page  # empty, as the admin shows it
     assert 'class="sortable column-host_country"' in page  # the column sorts (by its field)
+
+
+def test_the_date_hierarchys_years_are_djangos(admin_client):
+    """Years probed one by one in the date's index (PostgreSQL) are the years Django would list."""
+    import datetime
+
+    from django.db.models import QuerySet
+
+    from cases.models import Case
+
+    for year in (1998, 2003, 2003, 2019, 2024):
+        factories.CaseFactory(started_on=datetime.date(year, 6, 1), kind="deportation" if year == 2003 else "formal_extradition")
+    factories.CaseFactory(started_on=None, started_on_precision="")
+    for queryset in (Case.objects.all(), Case.objects.filter(kind="formal_extradition"), Case.objects.none(),
+                     Case.objects.filter(pk__in=list(Case.objects.values_list("pk", flat=True)))):
+        for order in ("ASC", "DESC"):
+            assert list(queryset.dates("started_on", "year", order)) == list(
+                QuerySet.dates(queryset, "started_on", "year", order)
+            )
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        page = admin_client.get(reverse("admin:cases_case_changelist"))
+    assert all(f">{year}<" in page.content.decode() for year in (1998, 2003, 2019, 2024))
+    truncating = [q["sql"] for q in queries.captured_queries if "DATE_TRUNC" in q["sql"].upper()]
+    assert bool(truncating) == (connection.vendor != "postgresql")  # SQLite cannot limit a UNION's parts

@@ -1,7 +1,7 @@
 """INTERPOL Red Notices and Diffusions issued at China's request."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 
 from extraditions.choices import ChineseParty
@@ -64,6 +64,7 @@ class InterpolNotice(PublishableModel):
         verbose_name = "INTERPOL notice"
         ordering = ["-issued_on"]
         indexes = [
+            models.Index(F("issued_on").desc(), name="cases_notice_issued"),  # the staff list
             public_list_index("issued_on", descending=True, name="cases_notice_public_issued"),
             *contains_search_index("ipn", "subject_description", "notes")  # INTERPOL notice,
         ]

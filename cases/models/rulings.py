@@ -1,7 +1,7 @@
 """Court rulings and the legal provisions they rely on."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 
 from extraditions.fields import CountryField
@@ -125,6 +125,7 @@ class CourtRuling(PublishableModel):
     class Meta(PublishableModel.Meta):
         ordering = ["-decided_on", "court"]
         indexes = [
+            models.Index(F("decided_on").desc(), F("court"), name="cases_ruling_decided_court"),  # the staff list
             public_list_index("decided_on", descending=True, name="cases_ruling_public_decided"),
             *contains_search_index("ruling", "court", "docket_number", "summary"),
         ]
