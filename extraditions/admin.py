@@ -140,13 +140,15 @@ class BaseAdmin(SimpleHistoryAdmin):
         if not (fields and search_term) or any(field[:1] in "^=@" for field in fields):
             return super().get_search_results(request, queryset, search_term)
         also = self.also_found(request, search_term)
-        words = self.word_matches(search_term, fields)
-        matches = self.model._default_manager.order_by()
-        for word in words:
-            matches = matches.filter(pk__in=word)
         # A single word's ids are read straight from its UNION, which stops at the cap; words
         # together need their intersection.
-        found = words[0] if len(words) == 1 else matches.values("pk")
+        first, *others = self.word_matches(search_term, fields)
+        found = first
+        if others:
+            found = self.model._default_manager.order_by().filter(pk__in=first)
+            for word in others:
+                found = found.filter(pk__in=word)
+            found = found.values("pk")
         if also is not None:
             found = found.union(self.model._default_manager.filter(pk__in=also).order_by().values("pk"), all=True)
         found = [row["pk"] for row in found.order_by()[: SEARCH_IDS_LISTED + 1]]

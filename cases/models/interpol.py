@@ -66,7 +66,7 @@ class InterpolNotice(PublishableModel):
         indexes = [
             models.Index(F("issued_on").desc(), name="cases_notice_issued"),  # the staff list
             public_list_index("issued_on", descending=True, name="cases_notice_public_issued"),
-            *contains_search_index("ipn", "subject_description", "notes")  # INTERPOL notice,
+            *contains_search_index("ipn", "subject_description", "notes"),  # "ipn": INTERPOL notice
         ]
         constraints = [
             partial_date_constraint("issued_on"),
