@@ -77,7 +77,7 @@ class Source(PublishableModel):
     publish_needs_citation = False  # a source is what citations point to
 
     class Meta(PublishableModel.Meta):
-        ordering = ["-published_on", "title"]
+        ordering = ["-published_on", "title", "pk"]
         constraints = [
             partial_date_constraint("published_on"),
             models.UniqueConstraint(fields=["url"], condition=~Q(url=""), name="sources_source_unique_url"),
@@ -176,7 +176,7 @@ class Citation(BaseModel):
     visibility_generic_paths = ("record",)
 
     class Meta:
-        ordering = ["source__title", "locator"]
+        ordering = ["source__title", "locator", "pk"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
         constraints = [
             models.UniqueConstraint(
@@ -259,7 +259,7 @@ class ReportedFigure(PublishableModel):
     as_of_date = PartialDateProperty("as_of")
 
     class Meta(PublishableModel.Meta):
-        ordering = ["metric", "year_from", "as_of"]
+        ordering = ["metric", "year_from", "as_of", "pk"]
         constraints = [
             partial_date_constraint("as_of"),
             models.CheckConstraint(

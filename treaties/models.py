@@ -137,7 +137,7 @@ class Treaty(PublishableModel):
 
     class Meta(PublishableModel.Meta):
         verbose_name_plural = "treaties"
-        ordering = ["counterpart", "kind", "signed_on"]
+        ordering = ["counterpart", "kind", "signed_on", "pk"]
         constraints = [
             *(partial_date_constraint(field) for field in ("signed_on", *STEPS_AFTER_SIGNATURE)),
             *(date_order_constraint("signed_on", field) for field in STEPS_AFTER_SIGNATURE),
@@ -212,7 +212,7 @@ class TreatyStep(CitableModel):
     visibility_paths = ("treaty",)
 
     class Meta:
-        ordering = ["treaty", "occurred_on"]
+        ordering = ["treaty", "occurred_on", "pk"]
         constraints = [partial_date_constraint("occurred_on")]
 
     def __str__(self):

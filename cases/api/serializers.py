@@ -5,6 +5,8 @@ also write. Collections nested in a record (a case's persons, a person's aliases
 here and written through their own resources.
 """
 
+from types import SimpleNamespace
+
 from rest_framework import exceptions, serializers
 
 from cases import models as m
@@ -67,6 +69,7 @@ class RulingSummary(SummarySerializer):
 
 class NoticeSummary(SummarySerializer):
     issued = PartialDateField(read_only=True, allow_null=True)
+    select_related = ("subject",)  # its label names the subject
 
     class Meta:
         model = m.InterpolNotice
@@ -152,9 +155,10 @@ class PersonSerializer(CitedRecordMixin, SearchMatchMixin, RecordSerializer):
                 raise LikelyDuplicates(duplicates, self.context.get("request"))
         return attrs
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["name_original"] = original_name(instance, request_user(self.context))
+    def finish_representation(self, data):
+        # A pseudonym's original name is hidden from the public (the policy's rule, on the fields read).
+        shown = SimpleNamespace(is_pseudonym=data["is_pseudonym"], name_original=data["name_original"])
+        data["name_original"] = original_name(shown, request_user(self.context))
         if not data["name_original"]:
             data["original_script"] = ""
         return data

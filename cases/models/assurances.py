@@ -53,7 +53,7 @@ class DiplomaticAssurance(CitableModel):
     visibility_waivers = {"assessed_by": "the ruling that judged it, shown only when the ruling itself is visible"}
 
     class Meta:
-        ordering = ["case", "given_on"]
+        ordering = ["case", "given_on", "pk"]
         constraints = [
             partial_date_constraint("given_on"),
             models.CheckConstraint(
@@ -121,7 +121,7 @@ class Breach(CitableModel):
 
     class Meta:
         verbose_name_plural = "breaches"
-        ordering = ["-occurred_on"]
+        ordering = ["-occurred_on", "pk"]
         constraints = [
             partial_date_constraint("occurred_on"),
             models.CheckConstraint(

@@ -100,7 +100,7 @@ class Case(PublishableModel):
     }
 
     class Meta(PublishableModel.Meta):
-        ordering = ["-started_on", "title"]
+        ordering = ["-started_on", "title", "pk"]
         # The staff list's order, its date hierarchy and its first and last years.
         indexes = [
             models.Index(F("started_on").desc(), F("title"), name="cases_case_started_title"),
@@ -144,7 +144,7 @@ class CaseParticipant(BaseModel):
     visibility_paths = ("case", "person")
 
     class Meta:
-        ordering = ["case", "role", "person__name"]
+        ordering = ["case", "role", "person__name", "pk"]
         constraints = [models.UniqueConstraint(fields=["case", "person"], name="cases_participant_unique")]
 
     def __str__(self):
@@ -188,7 +188,7 @@ class Detention(CitableModel):
     objects = DetentionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["case", "started_on"]
+        ordering = ["case", "started_on", "pk"]
         constraints = [
             partial_date_constraint("started_on"),
             partial_date_constraint("ended_on"),
@@ -248,7 +248,7 @@ class CaseEvent(CitableModel):
     visibility_paths = ("case", "?person")
 
     class Meta:
-        ordering = ["case", models.F("occurred_on").asc(nulls_last=True), "created_at"]
+        ordering = ["case", models.F("occurred_on").asc(nulls_last=True), "created_at", "pk"]
         constraints = [partial_date_constraint("occurred_on")]
         indexes = contains_search_index("caseevent", "description")
 
@@ -299,7 +299,7 @@ class ExtraditionRequest(CitableModel):
     visibility_waivers = {"treaty": "the treaty invoked, shown only when the treaty itself is visible"}
 
     class Meta:
-        ordering = ["case", "requested_on"]
+        ordering = ["case", "requested_on", "pk"]
         constraints = [
             partial_date_constraint("requested_on"),
             partial_date_constraint("decided_on"),

@@ -62,7 +62,7 @@ class InterpolNotice(PublishableModel):
 
     class Meta(PublishableModel.Meta):
         verbose_name = "INTERPOL notice"
-        ordering = ["-issued_on"]
+        ordering = ["-issued_on", "pk"]
         indexes = [
             models.Index(F("issued_on").desc(), name="cases_notice_issued"),  # the staff list
             public_list_index("issued_on", descending=True, name="cases_notice_public_issued"),

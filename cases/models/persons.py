@@ -32,7 +32,7 @@ class Affiliation(BaseModel):
     description = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "pk"]
 
     def __str__(self):
         return self.name
@@ -96,7 +96,7 @@ class Person(PublishableModel):
     publish_needs_summary = "biography"
 
     class Meta(PublishableModel.Meta):
-        ordering = ["name"]
+        ordering = ["name", "pk"]
         indexes = [
             public_list_index("name", descending=False, name="cases_person_public_name"),
             *contains_search_index("person", "name", "name_original", "slug"),
@@ -152,7 +152,7 @@ class Alias(BaseModel):
 
     class Meta:
         verbose_name_plural = "aliases"
-        ordering = ["person", "name"]
+        ordering = ["person", "name", "pk"]
         constraints = [models.UniqueConstraint(fields=["person", "name"], name="cases_alias_unique_per_person")]
         indexes = contains_search_index("alias", "name")
 
@@ -179,7 +179,7 @@ class PersonName(models.Model):
     objects = DataVersionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["person", "kind", "name"]
+        ordering = ["person", "kind", "name", "pk"]
         # Misspelt names are matched by trigram similarity (docs/search.md; SQLite compares in Python).
         indexes = [
             PostgreSQLGinIndex(OpClass(F(column), name="gin_trgm_ops"), name=f"cases_personname_{column}_trgm")

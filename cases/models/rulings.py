@@ -48,7 +48,7 @@ class LegalProvision(BaseModel):
     country = CountryField(blank=True, help_text="For a national law.")
 
     class Meta:
-        ordering = ["instrument", "instrument_name", "article"]
+        ordering = ["instrument", "instrument_name", "article", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["instrument", "instrument_name", "country", "article"], name="cases_provision_unique"
@@ -123,7 +123,7 @@ class CourtRuling(PublishableModel):
     publish_needs_summary = "summary"
 
     class Meta(PublishableModel.Meta):
-        ordering = ["-decided_on", "court"]
+        ordering = ["-decided_on", "court", "pk"]
         indexes = [
             models.Index(F("decided_on").desc(), F("court"), name="cases_ruling_decided_court"),  # the staff list
             public_list_index("decided_on", descending=True, name="cases_ruling_public_decided"),

@@ -11,7 +11,9 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
+from django.utils.translation import get_language
 from django_countries import countries
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
@@ -106,10 +108,16 @@ def cell(value, part: str) -> str:
         text = LIST_SEPARATOR.join(label(i) for i in value) if isinstance(value, list) else label(value) if value else ""
     elif part == "country_name":
         codes = value if isinstance(value, list) else [value] if value else []
-        text = LIST_SEPARATOR.join(str(countries.name(code)) for code in codes)
+        text = LIST_SEPARATOR.join(country_name(str(code), get_language()) for code in codes)
     else:
         text = cell_text(value)
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+@lru_cache(maxsize=4096)
+def country_name(code: str, language: str | None) -> str:
+    """A country's name in the active language (looking it up costs a translation each time)."""
+    return str(countries.name(code))
 
 
 CHUNK_CHARACTERS = 64 * 1024
@@ -129,8 +137,17 @@ def csv_lines(columns, rows: Iterable[dict], header: bool = True) -> Iterator[st
     if header:
         writer.writerow([column for column, _, _ in columns])
         yield flush()
+    cells = [(name, part, part == "value") for _, name, part in columns]
     for row in rows:
-        writer.writerow([cell(row.get(name), part) for _, name, part in columns])
+        line = []
+        for name, part, plain in cells:
+            value = row.get(name)
+            # Most cells are text shown as it is: the general rule only for the others.
+            if plain and value.__class__ is str and not value.startswith(FORMULA_PREFIXES):
+                line.append(value)
+            else:
+                line.append(cell(value, part))
+        writer.writerow(line)
         if buffer.tell() >= CHUNK_CHARACTERS:  # a few large writes to the socket, not one per row
             yield flush()
     if buffer.tell():

@@ -204,6 +204,14 @@ class RecordSerializer(CountryFieldMixin, serializers.ModelSerializer):
     def get_url(self, obj) -> str | None:
         return api_url(obj, self.context.get("request"))
 
+    def to_representation(self, instance):
+        return self.finish_representation(super().to_representation(instance))
+
+    def finish_representation(self, data: dict) -> dict:
+        """What a resource changes in a record once its fields are read, from the fields alone (the
+        fast read path, ``projection.py``, has no model instance)."""
+        return data
+
     def build_field(self, field_name, info, model_class, nested_depth):
         prop = getattr(model_class, field_name, None)
         if isinstance(prop, PartialDateProperty):
