@@ -20,6 +20,7 @@ from extraditions.api.serializers import (
     SearchMatchMixin,
     SummaryField,
     SummarySerializer,
+    lists_through,
     request_user,
     summary_many,
 )
@@ -294,6 +295,7 @@ class CourtRulingSerializer(CitedRecordMixin, SearchMatchMixin, RecordSerializer
             *BOOKKEEPING_FIELDS,
         )
 
+    @lists_through("case", "participants", "person", PersonSummary)
     def get_persons(self, obj) -> list[dict]:
         return [PersonSummary(p.person, context=self.context).data for p in obj.case.participants.all()]
 

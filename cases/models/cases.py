@@ -169,6 +169,7 @@ class Detention(CitableModel):
     """A period in custody in a case. Open while ``ended_on`` is empty."""
 
     label_is_public = True  # its name holds nobody's other names (visibility.label)
+    column_properties = ("is_ongoing", "duration_days")  # computed from its own columns (api/projection.py)
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="detentions")
     person = models.ForeignKey(

@@ -33,6 +33,7 @@ class LegalProvision(BaseModel):
     """An article of an instrument that rulings rely on (ECHR art. 3, CAT art. 3, …)."""
 
     label_is_public = True  # its name holds nobody's other names (visibility.label)
+    column_properties = ("__str__",)  # its label, from its own columns (api/projection.py)
 
     slug = models.SlugField(max_length=80, unique=True)
     instrument = models.CharField(max_length=20, choices=Instrument.choices)

@@ -66,6 +66,12 @@ class Reading:
         self.user = request_user(context)
         self.prefetches = prefetches
         self.summaries: dict[type, dict[Any, dict | None]] = {}
+        self.latest = None  # the latest change among the rows read (Last-Modified)
+
+    def saw(self, changes: Iterable) -> None:
+        latest = max((change for change in changes if change is not None), default=None)
+        if latest is not None and (self.latest is None or latest > self.latest):
+            self.latest = latest
 
     def summarize(self, summary: serializers.Serializer, keys: Iterable) -> dict[Any, dict | None]:
         """The summaries of the records with these keys, built for the distinct ones not yet built:
@@ -178,6 +184,22 @@ class MatchNode(Node):
         return self.matches.get(row[self.at[0]])
 
 
+class PropertyNode(Node):
+    """A property the model computes from its own columns (``Model.column_properties``), on a
+    record made from the row."""
+
+    def __init__(self, name, model, source, field):
+        self.fields = [f.attname for f in model._meta.concrete_fields]
+        super().__init__(name, tuple(self.fields))
+        self.model, self.source, self.show = model, source, field.to_representation
+
+    def value(self, row):
+        record = self.model.from_db(None, self.fields, [row[at] for at in self.at])
+        value = getattr(record, self.source)
+        value = value() if callable(value) else value
+        return None if value is None else self.show(value)
+
+
 class LabelNode(Node):
     """A summary's label: the serializer's ``get_label`` on a record made from the row's columns,
     with the related records its label reads (the summary's ``select_related``) made the same way."""
@@ -195,6 +217,13 @@ class LabelNode(Node):
             self.related.append((fk, fk.related_model, names, [f"{fk_name}{LOOKUP_SEP}{n}" for n in names]))
             columns += self.related[-1][3]
         super().__init__(name, tuple(columns))
+
+    def prepare(self, rows, reading):
+        # The related records a label reads are loaded with the record: their changes count too.
+        for _, _, names, _ in self.related:
+            if "updated_at" in names:
+                at = self.at[len(self.fields) + names.index("updated_at")]
+                reading.saw(row[at] for row in rows)
 
     def value(self, row):
         at = iter(self.at)
@@ -223,13 +252,21 @@ class RelatedNode(Node):
 
 
 class ListNode(Node):
-    """A list of related records: one query per chunk, grouped by the record they belong to."""
+    """A list of related records: one query per chunk, grouped by the record they belong to.
 
-    def __init__(self, name, model, source, item):
-        super().__init__(name, ("pk",))
-        self.source = source
+    Or the list of a record it links to (``link``: a ruling's case's participants), with the
+    summary of what each item links to (``item_key``: their persons)."""
+
+    def __init__(self, name, model, source, item, link: str | None = None, item_key: str = "pk"):
+        owner = model
+        if link is not None:
+            link_field = concrete_field(model, link)
+            owner = link_field.related_model
+        super().__init__(name, (link_field.attname if link is not None else "pk",))
+        self.source = source if link is None else f"{link}{LOOKUP_SEP}{source}"  # the read shape's name for it
         self.item = item  # a compiled nested serializer (ModelPlan) or a summary serializer
-        self.related_model, self.filter_for, self.parent_key = relation_of(model, source)
+        self.item_key = item_key
+        self.related_model, self.filter_for, self.parent_key = relation_of(owner, source)
         self.lists: dict[Any, list] = {}
 
     def prepare(self, rows, reading):
@@ -237,7 +274,7 @@ class ListNode(Node):
         queryset = prefetch.queryset if prefetch is not None and prefetch.queryset is not None else None
         if queryset is None:
             queryset = self.related_model.objects.visible_to(reading.user)
-        keys = [row[self.at[0]] for row in rows]
+        keys = list({row[self.at[0]] for row in rows} - {None})
         queryset = queryset.filter(**self.filter_for(keys)).annotate(_listed_under=self.parent_key)
         self.lists = {}
         if isinstance(self.item, ModelPlan):
@@ -246,7 +283,7 @@ class ListNode(Node):
             for item, record in zip(items, shown, strict=True):
                 self.lists.setdefault(item[0], []).append(record)
         else:
-            pairs = list(queryset.values_list("_listed_under", "pk"))
+            pairs = list(queryset.values_list("_listed_under", self.item_key))
             known = reading.summarize(self.item, {pk for _, pk in pairs})
             for key, pk in pairs:
                 if known[pk] is not None:
@@ -287,15 +324,20 @@ class ModelPlan:
         self.nodes = [node_for(self.model, name, field) for name, field in serializer.fields.items() if not field.write_only]
         self.columns: list[str] = []
         for node in self.nodes:
-            at = []
-            for column in node.columns:
-                if column not in self.columns:
-                    self.columns.append(column)
-                at.append(self.columns.index(column))
-            node.at = tuple(at)
+            node.at = tuple(self.column(name) for name in node.columns)
+        has_changes = any(field.name == "updated_at" for field in self.model._meta.concrete_fields)
+        self.changed_at = self.column("updated_at") if has_changes else None
         self.finish = getattr(serializer, "finish_representation", None)
 
+    def column(self, name: str) -> int:
+        """The position of a column in the rows, added if no node reads it yet."""
+        if name not in self.columns:
+            self.columns.append(name)
+        return self.columns.index(name)
+
     def represent(self, rows: list[tuple], reading: Reading) -> list[dict]:
+        if self.changed_at is not None:
+            reading.saw(row[self.changed_at] for row in rows)
         for node in self.nodes:
             node.prepare(rows, reading)
         nodes = [(node.name, node.value) for node in self.nodes]
@@ -325,6 +367,10 @@ def node_for(model, name: str, field) -> Node:
             return UrlNode(name, model)
         if method is SearchMatchMixin.get_match:
             return MatchNode(name)
+        if hasattr(method, "lists_through"):
+            link, relation, item, summary = method.lists_through
+            item_key = concrete_field(relation_of(concrete_field(model, link).related_model, relation)[0], item).attname
+            return ListNode(name, model, relation, summary(context=field.parent.context), link=link, item_key=item_key)
         if name == "label" and isinstance(field.parent, SummarySerializer):
             return LabelNode(name, model, getattr(field.parent, field.method_name), getattr(field.parent, "select_related", ()))
         raise NotCompilable(f"{name}: a method field")
@@ -342,6 +388,8 @@ def node_for(model, name: str, field) -> Node:
         if not isinstance(prop, PartialDateProperty):
             raise NotCompilable(f"{name}: a partial date that is not a pair of columns")
         return PartialDateNode(name, prop, field)
+    if source in getattr(model, "column_properties", ()):
+        return PropertyNode(name, model, source, field)
     model_field = concrete_field(model, source)
     if model_field.is_relation:
         raise NotCompilable(f"{name}: a related record without a summary")
@@ -377,13 +425,32 @@ class RowPlan:
         except NotCompilable:
             return None
 
+    def records(self, instances: list[models.Model], shaped: models.QuerySet, context: dict) -> tuple[list[dict], Any]:
+        """The records of a page already read (its instances, without their related rows), and the
+        latest change among everything read for them. ``shaped``: the list's queryset with its read
+        shape, whose prefetches say how related lists are read."""
+        reading = Reading(context, prefetches_of(shaped))
+        rows = [tuple(column_value(instance, column) for column in self.plan.columns) for instance in instances]
+        return self.plan.represent(rows, reading), reading.latest
+
     def chunks(self, queryset: models.QuerySet, context: dict) -> Iterator[list[dict]]:
         """The records of ``queryset`` (with its read shape's prefetches) as the serializer shows
         them, a chunk at a time; the rows are read through a server-side cursor on PostgreSQL."""
-        prefetches = {
-            lookup.prefetch_to: lookup for lookup in queryset._prefetch_related_lookups if isinstance(lookup, Prefetch)
-        }
-        reading = Reading(context, prefetches)
+        reading = Reading(context, prefetches_of(queryset))
         rows = queryset.prefetch_related(None).values_list(*self.plan.columns).iterator(chunk_size=self.chunk_size)
         while chunk := list(islice(rows, self.chunk_size)):
             yield self.plan.represent(chunk, reading)
+
+
+def prefetches_of(queryset: models.QuerySet) -> dict[str, Prefetch]:
+    return {lookup.prefetch_to: lookup for lookup in queryset._prefetch_related_lookups if isinstance(lookup, Prefetch)}
+
+
+def column_value(instance: models.Model, column: str):
+    """A column as ``values_list`` reads it: the instance's stored value, not its descriptor's."""
+    if column == "pk":
+        return instance.pk
+    try:
+        return instance.__dict__[column]
+    except KeyError:
+        return getattr(instance, column)  # deferred: read now (a plan reads what the list shows)

@@ -126,6 +126,18 @@ def summary_many(serializer, *, read_only: bool = False, **kwargs) -> SummaryLis
     return SummaryListField(child_relation=SummaryField(serializer, read_only=read_only), read_only=read_only, **kwargs)
 
 
+def lists_through(link: str, relation: str, item: str, summary: type[serializers.Serializer]):
+    """Declares that a method field lists ``summary`` of ``item`` for each row of
+    ``record.<link>.<relation>`` (as the read shape prefetches ``<link>__<relation>``), so that
+    the fast read path (``projection.py``) can read it from rows too."""
+
+    def declare(method):
+        method.lists_through = (link, relation, item, summary)
+        return method
+
+    return declare
+
+
 class SummarySerializer(CountryFieldMixin, serializers.ModelSerializer):
     """A compact, read-only view of a record for nesting: its id, url and a label.
 

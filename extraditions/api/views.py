@@ -100,7 +100,11 @@ class RecordViewSet(ApiViewMixin, viewsets.ModelViewSet):
         return self.request.user
 
     def get_queryset(self):
-        return self.optimise(self.model.objects.visible_to(self.user))
+        shaped = self.optimise(self.model.objects.visible_to(self.user))
+        if getattr(self, "reading_rows", False):
+            # The fast path reads the related rows itself (projection.py): the records alone.
+            return shaped.prefetch_related(None).select_related(None)
+        return shaped
 
     def optimise(self, queryset):
         """What the serializer shows, fetched with the page: the resource's shape from its app's
@@ -136,28 +140,44 @@ class RecordViewSet(ApiViewMixin, viewsets.ModelViewSet):
 
     # --- reading -------------------------------------------------------------------------------
 
+    def row_plan(self) -> RowPlan | None:
+        """The serializer compiled to read rows (``projection.py``); ``None``: DRF on instances."""
+        return RowPlan.compile(self.get_serializer())
+
     def list(self, request, *args, **kwargs):
         facet_names = requested_facets(request, self)
         queryset = self.filter_queryset(self.get_queryset())
         if request.accepted_renderer.format == "csv" and not isinstance(request.accepted_renderer, BrowsableAPIRenderer):
             return self.stream_csv(queryset)
         facets = {name: self.facets[name].counts_for(queryset, self.user) for name in facet_names} if facet_names else None
-        page = self.paginate_queryset(queryset)
-        hide_invisible_links(page, self.user)
+        plan = self.row_plan()
+        page = self.paginate_queryset(queryset if plan is None else queryset.prefetch_related(None).select_related(None))
         log_restricted_among(request, self.model, page, RestrictedRecordView.Channel.API)
         query = request.query_params.get("q", "").strip()
         self.matches = self.search_matches(page, query) if query else {}
-        serializer = self.get_serializer(page, many=True)
-        response = Response(self.paginator.page_envelope(serializer.data, facets))
-        set_last_modified(response, page)
+        if plan is None:
+            hide_invisible_links(page, self.user)
+            records, latest = self.get_serializer(page, many=True).data, latest_change(page)
+        else:
+            records, latest = plan.records(page, queryset, self.get_serializer_context())
+        response = Response(self.paginator.page_envelope(records, facets))
+        set_last_modified(response, latest)
         return response
 
     def retrieve(self, request, *args, **kwargs):
+        plan = self.row_plan()
+        self.reading_rows = plan is not None
         instance = self.get_object()
-        hide_invisible_links([instance], self.user)
         log_restricted_view(request, instance, RestrictedRecordView.Channel.API)
-        response = Response(self.get_serializer(instance).data)
-        set_last_modified(response, [instance])
+        if plan is None:
+            hide_invisible_links([instance], self.user)
+            record, latest = self.get_serializer(instance).data, latest_change([instance])
+        else:
+            self.reading_rows = False
+            records, latest = plan.records([instance], self.get_queryset(), self.get_serializer_context())
+            record = records[0]
+        response = Response(record)
+        set_last_modified(response, latest)
         return response
 
     def stream_csv(self, queryset):
@@ -239,12 +259,18 @@ class RecordViewSet(ApiViewMixin, viewsets.ModelViewSet):
             raise Conflict(f"Other records depend on this one ({', '.join(names)}); change them first.") from error
 
 
-def set_last_modified(response, records) -> None:
+def set_last_modified(response, latest) -> None:
     """``Last-Modified``: the latest change among the records shown and the related records loaded with them.
 
     A related row deleted since leaves no trace here; the ``ETag`` (a hash of the body) catches
     that, and a client sending both is answered by the ETag.
     """
+    if latest is not None:
+        response["Last-Modified"] = http_date(latest.timestamp())
+
+
+def latest_change(records):
+    """The latest ``updated_at`` among ``records`` and what was loaded with them."""
     latest = None
     seen = set()
     stack = list(records)
@@ -259,8 +285,7 @@ def set_last_modified(response, records) -> None:
         stack.extend(value for value in obj._state.fields_cache.values() if value is not None)
         for related in getattr(obj, "_prefetched_objects_cache", {}).values():
             stack.extend(related)
-    if latest is not None:
-        response["Last-Modified"] = http_date(latest.timestamp())
+    return latest
 
 
 class FullTextSearchMixin:
