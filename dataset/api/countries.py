@@ -195,7 +195,7 @@ class CountryViewSet(ApiViewMixin, viewsets.ViewSet):
             if status not in TreatyStatus.values:
                 raise ValidationError({"extradition_treaty_status": [f"Choose from: {', '.join(TreatyStatus.values)}."]})
             summaries = [s for s in summaries if s["extradition_treaty_status"] == status]
-        return Response({"count": len(summaries), "next": None, "previous": None, "results": summaries})
+        return Response({"count": len(summaries), "count_exact": True, "next": None, "previous": None, "results": summaries})
 
     @extend_schema(
         parameters=[OpenApiParameter("status_on", OpenApiTypes.DATE, description="Treaty status on this date.")],

@@ -141,6 +141,7 @@ def cursor_signer(view, terms: list[OrderingTerm]) -> signing.Signer:
 class KeysetPagination(BasePagination):
     page_size = 50
     max_page_size = 1000
+    search_count_cap = 1000  # a search's count is exact up to here
     cursor_query_param = "cursor"
     page_size_query_param = "page_size"
     count_query_param = "count"
@@ -157,8 +158,15 @@ class KeysetPagination(BasePagination):
         cursor_values, forward = self.decode_cursor(request, terms, queryset)
 
         # Counting is one query over the filtered set; a script walking a huge table can skip it.
-        wants_count = self.wants_count(request)
-        self.count = cached_query_result("count", queryset, request.user, queryset.count) if wants_count else None
+        # A search's matches are counted up to search_count_cap: its best matches come first, and
+        # counting thousands of loose matches cost more than finding the best ones.
+        self.count = self.count_exact = None
+        if self.wants_count(request):
+            if request.query_params.get("q", "").strip():
+                counted = cached_query_result("capped count", queryset, request.user, lambda: self.capped_count(queryset))
+                self.count, self.count_exact = min(counted, self.search_count_cap), counted <= self.search_count_cap
+            else:
+                self.count, self.count_exact = cached_query_result("count", queryset, request.user, queryset.count), True
 
         rows = rows_after(queryset, terms, cursor_values, forward, self.page_size + 1)
         has_more = len(rows) > self.page_size
@@ -175,6 +183,10 @@ class KeysetPagination(BasePagination):
         self.next_url = cursor_at(rows[-1], True) if rows and more_after else None
         self.previous_url = cursor_at(rows[0], False) if rows and more_before else None
         return rows
+
+    def capped_count(self, queryset) -> int:
+        """The matches, counted up to one past the cap (the ids alone, without ranking them)."""
+        return queryset.order_by().values("pk")[: self.search_count_cap + 1].count()
 
     def wants_count(self, request) -> bool:
         raw = request.query_params.get(self.count_query_param, "")
@@ -222,7 +234,7 @@ class KeysetPagination(BasePagination):
         return Response(self.page_envelope(data))
 
     def page_envelope(self, data, facets=None) -> dict:
-        envelope = {"count": self.count, "next": self.next_url, "previous": self.previous_url}
+        envelope = {"count": self.count, "count_exact": self.count_exact, "next": self.next_url, "previous": self.previous_url}
         if facets is not None:
             envelope["facets"] = facets
         envelope["results"] = data
@@ -231,11 +243,19 @@ class KeysetPagination(BasePagination):
     def get_paginated_response_schema(self, schema):
         return {
             "type": "object",
-            "required": ["count", "next", "previous", "results"],
+            "required": ["count", "count_exact", "next", "previous", "results"],
             "properties": {
                 "count": {
                     "type": ["integer", "null"],
-                    "description": "Records matching the filters (null with count=false).",
+                    "description": (
+                        f"Records matching the filters (null with count=false). A search (q) counts its "
+                        f"matches up to {self.search_count_cap}: beyond, count is {self.search_count_cap} "
+                        "and count_exact false."
+                    ),
+                },
+                "count_exact": {
+                    "type": ["boolean", "null"],
+                    "description": "Whether count is the exact number (false: at least count; null with count=false).",
                 },
                 "next": {"type": ["string", "null"], "format": "uri", "description": "The next page."},
                 "previous": {"type": ["string", "null"], "format": "uri", "description": "The previous page."},

@@ -198,3 +198,19 @@ def test_walking_a_search_ranked_by_relevance_gives_every_match_once(client):
         seen += [record["id"] for record in response.json()["results"]]
         url = response.json()["next"]
     assert len(seen) == len(set(seen)) == 7
+
+
+@pytest.mark.parametrize("matches, count, exact", [(2, 2, True), (3, 2, False)])
+def test_a_search_counts_its_matches_up_to_the_cap(client, db, monkeypatch, matches, count, exact):
+    from extraditions.api.pagination import KeysetPagination
+
+    monkeypatch.setattr(KeysetPagination, "search_count_cap", 2)
+    for n in range(matches):
+        f.CaseFactory(title=f"Deportation {n}", summary="A disguised extradition")
+    f.CaseFactory(title="Something else")
+    page = client.get("/api/v1/cases/", {"q": "disguised", "page_size": 1}).json()
+    assert (page["count"], page["count_exact"]) == (count, exact)
+    assert len(walk(client, "/api/v1/cases/?q=disguised&page_size=1")) == matches  # every match is still listed
+    unsearched = client.get("/api/v1/cases/").json()
+    assert (unsearched["count"], unsearched["count_exact"]) == (matches + 1, True)  # a list without q: exact
+    assert client.get("/api/v1/cases/", {"q": "disguised", "count": "false"}).json()["count_exact"] is None
