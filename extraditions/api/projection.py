@@ -442,6 +442,11 @@ class RowPlan:
             yield self.plan.represent(chunk, reading)
 
 
+def records_alone(queryset: models.QuerySet) -> models.QuerySet:
+    """The records of a read shape without what it loads with them: a plan reads that itself."""
+    return queryset.prefetch_related(None).select_related(None)
+
+
 def prefetches_of(queryset: models.QuerySet) -> dict[str, Prefetch]:
     return {lookup.prefetch_to: lookup for lookup in queryset._prefetch_related_lookups if isinstance(lookup, Prefetch)}
 

@@ -30,7 +30,7 @@ from extraditions.visibility import hide_invisible_links, log_restricted_among, 
 from .filters import FilterBackend, ListParametersBackend, OrderingBackend, QueryFilter, requested_facets
 from .pagination import KeysetPagination
 from .permissions import RecordPermission
-from .projection import RowPlan
+from .projection import RowPlan, records_alone
 from .renderers import CSVRenderer, ProblemJSONRenderer, csv_columns, csv_lines
 from .serializers import stable_id_field
 
@@ -103,7 +103,7 @@ class RecordViewSet(ApiViewMixin, viewsets.ModelViewSet):
         shaped = self.optimise(self.model.objects.visible_to(self.user))
         if getattr(self, "reading_rows", False):
             # The fast path reads the related rows itself (projection.py): the records alone.
-            return shaped.prefetch_related(None).select_related(None)
+            return records_alone(shaped)
         return shaped
 
     def optimise(self, queryset):
@@ -151,7 +151,7 @@ class RecordViewSet(ApiViewMixin, viewsets.ModelViewSet):
             return self.stream_csv(queryset)
         facets = {name: self.facets[name].counts_for(queryset, self.user) for name in facet_names} if facet_names else None
         plan = self.row_plan()
-        page = self.paginate_queryset(queryset if plan is None else queryset.prefetch_related(None).select_related(None))
+        page = self.paginate_queryset(queryset if plan is None else records_alone(queryset))
         log_restricted_among(request, self.model, page, RestrictedRecordView.Channel.API)
         query = request.query_params.get("q", "").strip()
         self.matches = self.search_matches(page, query) if query else {}
