@@ -5,7 +5,7 @@ ties one migration's history to another's file and breaks when migrations are sq
 """
 
 from django.db import NotSupportedError
-from django.db.migrations.operations import AddIndex
+from django.db.migrations.operations import AddIndex, RemoveIndex
 
 
 def on_database(statements: dict[str, str]):
@@ -43,6 +43,26 @@ class AddIndexWithoutLocking(AddIndex):
 
     def describe(self):
         return f"Create index {self.index.name} on {self.model_name} without locking writes"
+
+
+class RemoveIndexWithoutLocking(RemoveIndex):
+    """An index dropped from the migration state on every database, without blocking writes:
+    ``DROP INDEX CONCURRENTLY`` on PostgreSQL (``atomic = False``), the ordinary way elsewhere."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        model = from_state.apps.get_model(app_label, self.model_name)
+        if self.allow_migrate_model(schema_editor.connection.alias, model):
+            index = from_state.models[app_label, self.model_name_lower].get_index_by_name(self.name)
+            build(schema_editor, "remove_index", model, index)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        model = to_state.apps.get_model(app_label, self.model_name)
+        if self.allow_migrate_model(schema_editor.connection.alias, model):
+            index = to_state.models[app_label, self.model_name_lower].get_index_by_name(self.name)
+            build(schema_editor, "add_index", model, index)
+
+    def describe(self):
+        return f"Remove index {self.name} from {self.model_name} without locking writes"
 
 
 def build(schema_editor, method: str, model, index) -> None:

@@ -163,7 +163,7 @@ class KeysetPagination(BasePagination):
         self.count = self.count_exact = None
         if self.wants_count(request):
             if request.query_params.get("q", "").strip():
-                counted = cached_query_result("capped count", queryset, request.user, lambda: self.capped_count(queryset))
+                counted = cached_query_result("capped-count", queryset, request.user, lambda: self.capped_count(queryset))
                 self.count, self.count_exact = min(counted, self.search_count_cap), counted <= self.search_count_cap
             else:
                 self.count, self.count_exact = cached_query_result("count", queryset, request.user, queryset.count), True

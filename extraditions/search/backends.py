@@ -77,7 +77,7 @@ class PostgresBackend:
 
     def relevance(self, model, text: str):
         rank = (
-            SearchDocument.objects.filter(kind=model._meta.label_lower, object_id=OuterRef("pk"))
+            SearchDocument.objects.filter(content_type=content_type(model), object_id=OuterRef("pk"))
             .annotate(rank=SearchRank(F("rank_vector"), self.query(text)) + Value(FULL_TEXT_ONLY_RANK))
             .values("rank")[:1]
         )

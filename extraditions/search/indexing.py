@@ -95,7 +95,7 @@ def index(kind: SearchKind, records: list[Model]) -> None:
 
 
 def forget(model: type[Model], pks: list[int]) -> None:
-    documents = SearchDocument.objects.filter(kind=model._meta.label_lower, object_id__in=pks)
+    documents = SearchDocument.objects.filter(content_type=content_type(model), object_id__in=pks)
     backend().forget(list(documents.values_list("pk", flat=True)))
     documents.delete()
 
