@@ -68,6 +68,13 @@ class Reading:
         self.summaries: dict[type, dict[Any, dict | None]] = {}
         self.latest = None  # the latest change among the rows read (Last-Modified)
 
+    def forget_summaries(self) -> None:
+        """Between chunks (never within one, whose nodes hold their summaries until its records are
+        built): start afresh where too many are kept, so that memory stays flat."""
+        for known in self.summaries.values():
+            if len(known) > SUMMARIES_KEPT:
+                known.clear()
+
     def saw(self, changes: Iterable) -> None:
         latest = max((change for change in changes if change is not None), default=None)
         if latest is not None and (self.latest is None or latest > self.latest):
@@ -80,8 +87,6 @@ class Reading:
         known = self.summaries.setdefault(model, {})
         missing = {key for key in keys if key is not None and key not in known}
         if missing:
-            if len(known) > SUMMARIES_KEPT:
-                known.clear()
             records = model.objects.visible_to(self.user).filter(pk__in=missing)
             plan = summary_plan(summary)
             if plan is not None:
@@ -439,6 +444,7 @@ class RowPlan:
         reading = Reading(context, prefetches_of(queryset))
         rows = queryset.prefetch_related(None).values_list(*self.plan.columns).iterator(chunk_size=self.chunk_size)
         while chunk := list(islice(rows, self.chunk_size)):
+            reading.forget_summaries()
             yield self.plan.represent(chunk, reading)
 
 

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIRequestFactory, force_authenticate
 
+from extraditions.api import projection
 from extraditions.api.projection import RowPlan
 from extraditions.api.urls import router
 from extraditions.visibility import hide_invisible_links
@@ -139,3 +140,17 @@ def test_lists_and_records_read_as_rows_are_the_serializers(hidden_world, monkey
     force_drf_path(monkeypatch)
     assert fast == answers_of(client, prefix)
     assert len(fast) > 2
+
+
+@pytest.mark.parametrize("chunk_size", [1, 2, 3])
+def test_a_csv_read_in_many_chunks_forgetting_its_summaries_is_the_same(hidden_world, monkeypatch, anonymous, chunk_size):
+    """Chunk boundaries and the summaries forgotten between chunks (to keep memory flat) change nothing."""
+    shared = f.SourceFactory(title="Shared report")
+    for n in range(4):  # each chunk needs a source an earlier one read, and one of its own
+        case = f.CaseFactory(title=f"Chunked case {n}")
+        f.CitationFactory(source=shared, record=case)
+        f.CitationFactory(source=f.SourceFactory(title=f"Own report {n}"), record=case)
+    whole = csv_of(anonymous, "cases")
+    monkeypatch.setattr(RowPlan, "chunk_size", chunk_size)
+    monkeypatch.setattr(projection, "SUMMARIES_KEPT", 0)
+    assert csv_of(anonymous, "cases") == whole
