@@ -34,7 +34,9 @@ from django.db.models import F, Prefetch
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.query_utils import DeferredAttribute
 from django.urls import get_script_prefix
-from rest_framework import serializers
+from django.utils import timezone
+from rest_framework import ISO_8601, serializers
+from rest_framework.settings import api_settings
 
 from extraditions.identifiers import PLACEHOLDER_ID, basename_of, detail_path, stable_id_field
 from extraditions.partial_dates import DatePrecision, PartialDate, PartialDateProperty
@@ -136,6 +138,33 @@ class FieldNode(Node):
         if value is None or self.show is None:
             return value
         return self.show(value)
+
+
+class DateTimeNode(FieldNode):
+    """A date and time in ISO 8601, in the current time zone, as DRF shows it: the zone read once
+    per chunk (DRF looks it up for every value, a fifth of a list's time)."""
+
+    def __init__(self, name, model_field, field):
+        super().__init__(name, model_field, field)
+        self.field, self.zone = field, None
+
+    @staticmethod
+    def applies_to(field) -> bool:
+        return (
+            isinstance(field, serializers.DateTimeField)
+            and not hasattr(field, "timezone")
+            and str(getattr(field, "format", api_settings.DATETIME_FORMAT)).lower() == ISO_8601
+        )
+
+    def prepare(self, rows, reading):
+        self.zone = self.field.default_timezone()
+
+    def value(self, row):
+        value = row[self.at[0]]
+        if not value or self.zone is None or not timezone.is_aware(value):
+            return self.field.to_representation(value) if value else None
+        text = value.astimezone(self.zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class PartialDateNode(Node):
@@ -398,7 +427,7 @@ def node_for(model, name: str, field) -> Node:
     model_field = concrete_field(model, source)
     if model_field.is_relation:
         raise NotCompilable(f"{name}: a related record without a summary")
-    return FieldNode(name, model_field, field)
+    return (DateTimeNode if DateTimeNode.applies_to(field) else FieldNode)(name, model_field, field)
 
 
 def concrete_field(model, source: str):
