@@ -67,7 +67,7 @@ class Reading:
         self.request = context.get("request")
         self.user = request_user(context)
         self.prefetches = prefetches
-        self.summaries: dict[type, dict[Any, dict | None]] = {}
+        self.summaries: dict[type, dict[Any, dict | None]] = {}  # by summary serializer, then key
         self.latest = None  # the latest change among the rows read (Last-Modified)
 
     def forget_summaries(self) -> None:
@@ -86,7 +86,7 @@ class Reading:
         """The summaries of the records with these keys, built for the distinct ones not yet built:
         from rows where the summary compiles, else by the summary serializer on instances."""
         model = summary.Meta.model
-        known = self.summaries.setdefault(model, {})
+        known = self.summaries.setdefault(type(summary), {})  # two summaries of one model may differ
         missing = {key for key in keys if key is not None and key not in known}
         if missing:
             records = model.objects.visible_to(self.user).filter(pk__in=missing)

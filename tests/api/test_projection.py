@@ -73,9 +73,11 @@ def test_csv_read_as_rows_is_the_serializers_csv(hidden_world, monkeypatch, pref
     force_drf_path(monkeypatch)
     assert fast == csv_of(client, prefix)
     assert fast.count(b"\n") > 2  # a header and several records
+    if who == "public":
+        assert b"secret" not in fast.lower()  # every hidden record's text carries the marker
 
 
-@pytest.mark.parametrize("prefix", ["cases", "persons", "notices"])
+@pytest.mark.parametrize("prefix", ["cases", "persons", "notices", "rulings", "sources"])
 def test_a_searched_and_filtered_csv_is_the_serializers(hidden_world, monkeypatch, prefix, anonymous):
     query = {"q": "public"}
     fast = csv_of(anonymous, prefix, **query)
@@ -140,6 +142,8 @@ def test_lists_and_records_read_as_rows_are_the_serializers(hidden_world, monkey
     force_drf_path(monkeypatch)
     assert fast == answers_of(client, prefix)
     assert len(fast) > 2
+    if who == "public":
+        assert not [url for url, body, _, _ in fast if b"secret" in body.lower()]
 
 
 @pytest.mark.parametrize("chunk_size", [1, 2, 3])
