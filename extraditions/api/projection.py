@@ -471,10 +471,15 @@ class RowPlan:
         """The records of ``queryset`` (with its read shape's prefetches) as the serializer shows
         them, a chunk at a time; the rows are read through a server-side cursor on PostgreSQL."""
         reading = Reading(context, prefetches_of(queryset))
-        rows = queryset.prefetch_related(None).values_list(*self.plan.columns).iterator(chunk_size=self.chunk_size)
+        # The annotations are read too, then dropped: an order by one that is not selected is
+        # written out in the ORDER BY, and a constant there (a search's relevance when every match
+        # scores the same) is an error on PostgreSQL.
+        annotations = list(queryset.query.annotation_select)
+        width = len(self.plan.columns)
+        rows = queryset.prefetch_related(None).values_list(*self.plan.columns, *annotations).iterator(chunk_size=self.chunk_size)
         while chunk := list(islice(rows, self.chunk_size)):
             reading.forget_summaries()
-            yield self.plan.represent(chunk, reading)
+            yield self.plan.represent([row[:width] for row in chunk] if annotations else chunk, reading)
 
 
 def records_alone(queryset: models.QuerySet) -> models.QuerySet:
