@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.test import APIRequestFactory, force_authenticate
+from rest_framework.test import APIClient, APIRequestFactory, force_authenticate
 
 from extraditions.api import projection
 from extraditions.api.projection import RowPlan
@@ -36,6 +36,12 @@ def hidden_world(db):
     build_world("second")  # a second public record of every kind: lists of several rows
     f.LegalProvisionFactory(slug="echr-6", article="6", title="Right to a fair trial")  # the world has one
     return world
+
+
+@pytest.fixture(params=["public", "staff"])
+def reader(request, db):
+    """(who, their API client): every answer is compared for the public and for staff."""
+    return request.param, APIClient() if request.param == "public" else client_for(staff_user("reader"))
 
 
 def force_drf_path(monkeypatch):
@@ -66,9 +72,8 @@ def test_the_compiled_resources_are_those_stated(db):
 
 
 @pytest.mark.parametrize("prefix", sorted(set(RESOURCES) - NOT_COMPILED))
-@pytest.mark.parametrize("who", ["public", "staff"])
-def test_csv_read_as_rows_is_the_serializers_csv(hidden_world, monkeypatch, prefix, who, anonymous):
-    client = anonymous if who == "public" else client_for(staff_user("reader"))
+def test_csv_read_as_rows_is_the_serializers_csv(hidden_world, monkeypatch, prefix, reader):
+    who, client = reader
     fast = csv_of(client, prefix)
     force_drf_path(monkeypatch)
     assert fast == csv_of(client, prefix)
@@ -135,9 +140,8 @@ def answers_of(client, prefix: str) -> list:
 
 
 @pytest.mark.parametrize("prefix", sorted(set(RESOURCES) - NOT_COMPILED))
-@pytest.mark.parametrize("who", ["public", "staff"])
-def test_lists_and_records_read_as_rows_are_the_serializers(hidden_world, monkeypatch, prefix, who, anonymous):
-    client = anonymous if who == "public" else client_for(staff_user("reader"))
+def test_lists_and_records_read_as_rows_are_the_serializers(hidden_world, monkeypatch, prefix, reader):
+    who, client = reader
     fast = answers_of(client, prefix)
     force_drf_path(monkeypatch)
     assert fast == answers_of(client, prefix)
