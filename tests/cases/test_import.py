@@ -113,3 +113,43 @@ def test_each_imported_record_has_its_history_by_whom_and_how(admin_client, admi
     assert entries == [("+", admin_user.pk, "Wang Jianye"), ("~", None, "Wang Jian-ye")]
     idris = Person.objects.get(slug="idris-hasan")
     assert list(idris.history.values_list("history_type", "citizenships")) == [("+", "CN,TR")]
+
+
+def test_a_value_taken_twice_in_one_file_is_an_error_on_the_second_row(uyghur):
+    """Unique fields are judged once for the whole file: a slug, or a notice's uid, that an earlier
+    row of the same file took is refused on the row that takes it again, not left to the database."""
+    twice = PERSONS_CSV + "wang-jianye,Wang Jianye again,,CN,,returned,\n"
+    result = PersonResource().import_data(dataset(twice), dry_run=False, rollback_on_validation_errors=True)
+    [invalid] = result.invalid_rows
+    assert invalid.number == 3 and "already exists" in invalid.error_dict["slug"][0]
+    assert Person.objects.count() == 0
+
+    person = f.PersonFactory(slug="qiao-jianjun")
+    uid = "0b6f8a4e-9c41-4a53-8a2e-5d0c4b1b2f11"
+    notices = f"uid,kind,subject,status\n{uid},red_notice,qiao-jianjun,active\n{uid},red_notice,qiao-jianjun,active\n"
+    result = InterpolNoticeResource().import_data(dataset(notices), dry_run=False, rollback_on_validation_errors=True)
+    [invalid] = result.invalid_rows
+    assert invalid.number == 2 and "uid" in invalid.error_dict
+    assert not InterpolNotice.objects.filter(subject=person).exists()
+
+
+def test_an_existing_record_is_updated_not_refused_as_taken(uyghur):
+    PersonResource().import_data(dataset(PERSONS_CSV), dry_run=False)
+    changed = PERSONS_CSV.replace("returned", "imprisoned_in_china")
+    result = PersonResource().import_data(dataset(changed), dry_run=False)
+    assert not result.has_validation_errors() and result.totals["update"] == 1
+    assert Person.objects.get(slug="wang-jianye").current_situation == "imprisoned_in_china"
+
+
+def test_each_row_costs_the_same_few_queries_however_long_the_file(uyghur, django_assert_max_num_queries):
+    """Unique values are read once per file and a row's lists are not read back for its report:
+    a new row is its savepoint, its insert and (with a list) the list's write."""
+
+    def rows(count):
+        return dataset("slug,name,citizenships\n" + "".join(f"p-{count}-{n},Person {count} {n},CN\n" for n in range(count)))
+
+    with django_assert_max_num_queries(1000) as small:
+        PersonResource().import_data(rows(5), dry_run=False)
+    with django_assert_max_num_queries(1000) as large:
+        PersonResource().import_data(rows(25), dry_run=False)
+    assert len(large.captured_queries) - len(small.captured_queries) <= 3 * 20
