@@ -1,8 +1,11 @@
-"""What every request and answer goes through: security headers, and refusing NUL characters."""
+"""What every request and answer goes through: security headers, refusing NUL characters, idle sessions."""
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware
 
 from .api.errors import error_answer
 
@@ -44,3 +47,24 @@ class RefuseNullCharactersMiddleware:
         if any("\x00" in key or "\x00" in value for key, values in request.GET.lists() for value in values):
             return error_answer(request, 400, "The query string contains a NUL character.")
         return self.get_response(request)
+
+
+class IdleSessionMiddleware(SessionMiddleware):
+    """Sessions that end ``SESSION_COOKIE_AGE`` after the last request, written at most once every
+    ``SESSION_REFRESH_SECONDS`` rather than on every request.
+
+    ``SESSION_SAVE_EVERY_REQUEST`` would give the same idle limit with a database write (and its
+    transaction) on every page a researcher opens. Here a request that changes nothing in the
+    session moves its expiry only once the last move is that old: the session still ends after
+    the idle time, at most that many seconds early.
+    """
+
+    REFRESHED_KEY = "_refreshed_at"
+
+    def process_response(self, request, response):
+        session = getattr(request, "session", None)
+        if session is not None and not session.modified and not session.is_empty():
+            now = int(time.time())
+            if now - session.get(self.REFRESHED_KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[self.REFRESHED_KEY] = now  # modified: saved, with a new expiry
+        return super().process_response(request, response)

@@ -69,4 +69,10 @@ def setup_roles_after_migrate(sender, **kwargs):
 
 
 def is_administrator(user) -> bool:
-    return bool(user.is_superuser or user.groups.filter(name=ADMINISTRATOR).exists())
+    """Asked several times a request (the second-factor rule, the admin's permissions): looked up
+    once per user object, which lives as long as its request."""
+    known = getattr(user, "_is_administrator", None)
+    if known is None:
+        known = bool(user.is_superuser or user.groups.filter(name=ADMINISTRATOR).exists())
+        user._is_administrator = known
+    return known

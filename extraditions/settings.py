@@ -76,7 +76,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every answer and 304 Not Modified for conditional GETs (If-None-Match, If-Modified-Since).
     "django.middleware.http.ConditionalGetMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Sessions end after SESSION_IDLE_MINUTES without a request (written once a minute at most).
+    "extraditions.middleware.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -109,8 +110,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 # Staff sessions end after SESSION_IDLE_MINUTES without a request, and when the browser closes.
+# The expiry moves forward at most once every SESSION_REFRESH_SECONDS (IdleSessionMiddleware), not
+# with a database write on every request.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "120")) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 

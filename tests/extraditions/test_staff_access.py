@@ -1,9 +1,12 @@
 """Staff accounts: roles, brute-force lock-out, second factors and session expiry."""
 
+import datetime
+
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -80,5 +83,33 @@ def test_repeated_failures_lock_the_account_out_even_with_the_right_password(cli
 
 
 def test_sessions_expire_when_idle_and_with_the_browser():
-    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE and settings.SESSION_SAVE_EVERY_REQUEST
-    assert settings.SESSION_COOKIE_AGE <= 8 * 3600
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE and settings.SESSION_COOKIE_AGE <= 8 * 3600
+    assert settings.SESSION_REFRESH_SECONDS <= 60
+
+
+@pytest.mark.django_db
+def test_a_session_moves_its_expiry_at_most_once_a_minute_and_ends_when_idle(client):
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    staff("rita", RESEARCHER)
+    log_in(client, "rita")
+    client.get(INDEX)
+    key = client.session.session_key
+
+    def writes_session():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(INDEX).status_code == 200
+        return any(q["sql"].startswith(("UPDATE", "INSERT")) and "django_session" in q["sql"] for q in queries)
+
+    assert not writes_session()  # a request a moment later writes nothing
+    expiry = Session.objects.get(session_key=key).expire_date
+    session = client.session
+    session["_refreshed_at"] -= settings.SESSION_REFRESH_SECONDS  # as if the last move were a minute ago
+    session.save()
+    assert writes_session()
+    assert Session.objects.get(session_key=key).expire_date > expiry  # idle time counted from now
+
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    assert client.get(INDEX).status_code == 302  # idle too long: back to the login page
