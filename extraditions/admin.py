@@ -7,6 +7,7 @@ import functools
 from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.admin import GenericTabularInline
@@ -15,7 +16,9 @@ from django.db.models import Q
 from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import capfirst, smart_split, unescape_string_literal
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import with_partial_dates
@@ -120,6 +123,15 @@ class BaseAdmin(SimpleHistoryAdmin):
     # Counting a whole large table on every filtered list page is slow; "Show all" counts on demand.
     show_full_result_count = False
     actions = ("export_csv",)
+
+    def action_checkbox(self, obj):
+        """Django's row checkbox, the same HTML written directly: rendered as a form widget through
+        the template engine, it took a third of the staff case list's time."""
+        label = format_html(_("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME, str(obj.pk), label,
+        )
 
     def get_list_display(self, request):
         return [

@@ -186,3 +186,16 @@ def test_an_administrator_reads_the_log_of_restricted_views(client):
     verify_second_factor(client, user)
     assert client.get(reverse("admin:extraditions_restrictedrecordview_changelist")).status_code == 200
     assert client.get(reverse("admin:extraditions_restrictedrecordview_add")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_each_row_has_the_same_selection_checkbox_django_draws(admin_client):
+    """The checkbox is written without the form machinery (a third of a list's time): the same HTML,
+    escaped the same way, so that the list's actions and "select all" still find it."""
+    from django.contrib.admin import ModelAdmin, site
+
+    case = f.CaseFactory(title='Tom & "Jerry" <b>')
+    drawn = admin_client.get(CASES).content.decode()
+    django_drawn = ModelAdmin.action_checkbox(site._registry[Case], case)
+    assert site._registry[Case].action_checkbox(case) == django_drawn
+    assert django_drawn in drawn and "&lt;b&gt;" in django_drawn
