@@ -240,14 +240,14 @@ class LabelNode(Node):
 
     def __init__(self, name, model, get_label, related: Iterable[str] = ()):
         self.model, self.get_label = model, get_label
-        self.fields = [field.attname for field in model._meta.concrete_fields]
+        self.fields = label_fields(model)
         self.related = []  # (the foreign key, its model, its fields' names, their columns)
         columns = list(self.fields)
         for fk_name in related:
             fk = concrete_field(model, fk_name)
             if not fk.many_to_one:
                 raise NotCompilable(f"{fk_name}: a label through a list")
-            names = [field.attname for field in fk.related_model._meta.concrete_fields]
+            names = label_fields(fk.related_model)
             self.related.append((fk, fk.related_model, names, [f"{fk_name}{LOOKUP_SEP}{n}" for n in names]))
             columns += self.related[-1][3]
         super().__init__(name, tuple(columns))
@@ -267,6 +267,13 @@ class LabelNode(Node):
             if getattr(record, fk.attname) is not None:
                 fk.set_cached_value(record, related_model.from_db(None, names, values))
         return self.get_label(record)
+
+
+def label_fields(model) -> list[str]:
+    """The columns a label is made from: all but long texts (a biography, a judgment's full text),
+    which no label reads and which made most of the bytes a list's summaries were read in. A label
+    that did read one would cost a query per record: the query-count tests would fail."""
+    return [field.attname for field in model._meta.concrete_fields if not isinstance(field, models.TextField)]
 
 
 class RelatedNode(Node):
@@ -309,7 +316,7 @@ class ListNode(Node):
         if queryset is None:
             queryset = self.related_model.objects.visible_to(reading.user)
         keys = list({row[self.at[0]] for row in rows} - {None})
-        queryset = queryset.filter(**self.filter_for(keys)).annotate(_listed_under=self.parent_key)
+        queryset = within_each_list(queryset, self.parent_key).filter(**self.filter_for(keys)).annotate(_listed_under=self.parent_key)
         self.lists = {}
         if isinstance(self.item, ModelPlan):
             items = list(queryset.values_list("_listed_under", *self.item.columns))
@@ -325,6 +332,17 @@ class ListNode(Node):
 
     def value(self, row):
         return self.lists.get(row[self.at[0]], [])
+
+
+def within_each_list(queryset, parent_key: F):
+    """``queryset`` ordered as each record's list is, without the terms on the record it belongs to
+    (a case's participants ordered by the case first): the same within every list, since those
+    terms are the same for all its items, and no join to the records for a sort that is not used."""
+    query = queryset.query
+    ordering = query.order_by or (query.default_ordering and queryset.model._meta.ordering) or ()
+    parent = parent_key.name.split(LOOKUP_SEP)[0]
+    kept = [term for term in ordering if not (isinstance(term, str) and term.lstrip("-").split(LOOKUP_SEP)[0] in (parent, f"{parent}_id"))]
+    return queryset if len(kept) == len(ordering) else queryset.order_by(*kept)
 
 
 def relation_of(model, source: str):
