@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.contrib.sessions.middleware import SessionMiddleware
 
 from .api.errors import error_answer
 
@@ -49,22 +48,28 @@ class RefuseNullCharactersMiddleware:
         return self.get_response(request)
 
 
-class IdleSessionMiddleware(SessionMiddleware):
+class IdleSessionMiddleware:
     """Sessions that end ``SESSION_COOKIE_AGE`` after the last request, written at most once every
     ``SESSION_REFRESH_SECONDS`` rather than on every request.
 
     ``SESSION_SAVE_EVERY_REQUEST`` would give the same idle limit with a database write (and its
     transaction) on every page a researcher opens. Here a request that changes nothing in the
     session moves its expiry only once the last move is that old: the session still ends after
-    the idle time, at most that many seconds early.
+    the idle time, at most that many seconds early. Placed just after Django's
+    ``SessionMiddleware`` (which the deployment checks look for by name), so that it marks the
+    session before that one decides whether to save it.
     """
 
     REFRESHED_KEY = "_refreshed_at"
 
-    def process_response(self, request, response):
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
         session = getattr(request, "session", None)
         if session is not None and not session.modified and not session.is_empty():
             now = int(time.time())
             if now - session.get(self.REFRESHED_KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
                 session[self.REFRESHED_KEY] = now  # modified: saved, with a new expiry
-        return super().process_response(request, response)
+        return response

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every answer and 304 Not Modified for conditional GETs (If-None-Match, If-Modified-Since).
     "django.middleware.http.ConditionalGetMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     # Sessions end after SESSION_IDLE_MINUTES without a request (written once a minute at most).
     "extraditions.middleware.IdleSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
