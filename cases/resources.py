@@ -80,7 +80,7 @@ class ListField(fields.Field):
 
     def remember(self, instance, related: list) -> None:
         manager = getattr(instance, self.attribute)
-        remembered = manager.model.objects.filter(pk__in=[record.pk for record in related])
+        remembered = manager.model.objects.none()  # never run: its results are given
         remembered._result_cache, remembered._prefetch_done = related, True
         instance._prefetched_objects_cache = {**getattr(instance, "_prefetched_objects_cache", {}), manager.prefetch_cache_name: remembered}
 
