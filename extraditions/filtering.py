@@ -195,6 +195,18 @@ class UppercaseMultipleChoiceField(django_filters.fields.MultipleChoiceField):
         return super().clean([item.upper() for item in value] if value else value)
 
 
+class SharedChoices(list):
+    """Choices that every copy of a filter shares: the filter set each request copies (django-filter
+    deep-copies its filters) holds a reference, not 250 countries to copy (500 of them, on every
+    request to a list with two country filters)."""
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+COUNTRY_CHOICES = SharedChoices(countries)
+
+
 class CountryCodeFilter(VisibleRelationMixin, django_filters.MultipleChoiceFilter):
     """Countries by ISO 3166-1 alpha-2 code (``TH``, ``se``); several values match any of them."""
 
@@ -202,7 +214,7 @@ class CountryCodeFilter(VisibleRelationMixin, django_filters.MultipleChoiceFilte
 
     def __init__(self, *args, contains: bool = False, **kwargs):
         self.contains = contains  # for a field holding several countries ("CN,TW")
-        kwargs.setdefault("choices", list(countries))
+        kwargs.setdefault("choices", COUNTRY_CHOICES)
         kwargs.setdefault("help_text", "ISO 3166-1 alpha-2 code; one or more.")
         super().__init__(*args, **kwargs)
 

@@ -159,6 +159,7 @@ def test_the_schema_is_valid_openapi_and_documents_every_filter(client, db):
         assert name in cases, name
     assert "enum" in str(cases["outcome"]["schema"]) or "$ref" in str(cases["outcome"]["schema"])
     assert "outcome" in cases["facet"]["schema"]["items"]["enum"]
+    assert {"SE", "TH", "CN"} <= set(cases["host_country"]["schema"]["items"]["enum"])  # the codes a client may send
     treaties = {p["name"] for p in schema["paths"]["/api/v1/treaties/"]["get"]["parameters"]}
     assert {"status_on", "status", "signed_before"} <= treaties
     assert client.get("/api/v1/docs/").status_code == 200
