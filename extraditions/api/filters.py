@@ -8,6 +8,7 @@ schema's description of each.
 
 from __future__ import annotations
 
+from django_filters.filterset import BaseFilterSet
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
@@ -30,7 +31,12 @@ class FilterBackend(DjangoFilterBackend):
     """django-filter, refusing unknown parameters instead of silently ignoring them."""
 
     def filter_queryset(self, request, queryset, view):
-        check_known_parameters(request, view, self.known_filters(request, queryset, view))
+        filters = self.known_filters(request, queryset, view)
+        check_known_parameters(request, view, filters)
+        if filters.isdisjoint(request.query_params) and only_filters(self.get_filterset_class(view, queryset)):
+            # No filter given: the filter set (copied afresh for each request, with its form) would
+            # leave the list as it is. Most requests, and every record's detail, give none.
+            return queryset
         try:
             return super().filter_queryset(request, queryset, view)
         except FilterError as error:  # an id of nothing, a moment past the calendar: a 400
@@ -39,6 +45,14 @@ class FilterBackend(DjangoFilterBackend):
     def known_filters(self, request, queryset, view) -> set[str]:
         filterset_class = self.get_filterset_class(view, queryset)
         return set(filterset_class.base_filters) if filterset_class else set()
+
+
+def only_filters(filterset_class) -> bool:
+    """Whether the filter set does nothing but apply the filters given (not, say, annotate every
+    record first, as the treaties' status on a date does)."""
+    return filterset_class is None or (
+        filterset_class.filter_queryset is BaseFilterSet.filter_queryset and filterset_class.qs is BaseFilterSet.qs
+    )
 
 
 def check_known_parameters(request, view, filters: set[str]) -> None:

@@ -134,3 +134,22 @@ def test_keyset_pagination_walks_forward_and_back_through_unknown_dates(db, anon
     assert anonymous.get("/api/v1/cases/", {"cursor": "not-a-cursor"}).status_code == 400
     assert anonymous.get("/api/v1/cases/", {"page_size": 100000}).status_code == 400
     assert anonymous.get("/api/v1/cases/", {"count": "false"}).json()["count"] is None
+
+
+def test_a_filter_set_is_built_only_when_a_filter_is_given(rulings, anonymous, monkeypatch):
+    """The filter set (copied afresh with its form for each request) is skipped when no filter is
+    given, which leaves the list as it is: the same records either way."""
+    from cases.filtersets import CourtRulingFilterSet
+
+    built = []
+    original = CourtRulingFilterSet.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(CourtRulingFilterSet, "__init__", counting)
+    everything = ids(anonymous.get("/api/v1/rulings/", {"ordering": "decided"}))
+    assert len(everything) == 3 and not built
+    assert anonymous.get(f"/api/v1/rulings/{everything[0]}/").status_code == 200 and not built
+    assert len(ids(anonymous.get("/api/v1/rulings/", {"decision": "extradition_refused"}))) == 2 and len(built) == 1
