@@ -157,9 +157,10 @@ class DraftResource(resources.ModelResource):
 
 
 class UniqueValues:
-    """The values of a model's unique fields, as the import goes: those the database held for the
-    values of the file's columns, read in one query per field, and those the file's rows have
-    taken since. A value the file did not name (a column left out) is asked of the database."""
+    """The values of a model's unique fields that the file gives, as the import goes: those the
+    database held for the values of the file's columns, read in one query per field, and those the
+    file's rows have taken since. A value the file changed on its way in (a widget's cleaning) is
+    asked of the database on its own."""
 
     def __init__(self, model, dataset):
         self.model = model
@@ -167,9 +168,9 @@ class UniqueValues:
         self.holders: dict[str, dict] = {field.name: {} for field in self.fields}  # value -> the key of its record
         self.asked: dict[str, set] = {field.name: set() for field in self.fields}  # values the database was asked for
         headers = set(dataset.headers or ())
+        self.fields = [field for field in self.fields if field.name in headers]
         for field in self.fields:
-            if field.name in headers:
-                self.read(field, {self.key(field, value) for value in dataset[field.name] if value not in (None, "")})
+            self.read(field, {self.key(field, value) for value in dataset[field.name] if value not in (None, "")})
 
     @staticmethod
     def key(field, value):
@@ -193,10 +194,10 @@ class UniqueValues:
         clashes = {}
         for field in self.fields:
             value = getattr(instance, field.attname)
-            if value in (None, ""):
+            if row.get(field.name) in (None, "") or value in (None, ""):
+                # Not given by this row: the record's own value, or for a new record its default (a
+                # fresh random uid), which the database's unique constraint stands behind.
                 continue
-            if field.name == "uid" and instance._state.adding and not row.get("uid"):
-                continue  # made afresh for a new record (a random UUID); the database's constraint stands behind it
             value = self.key(field, value)
             holders = self.holders[field.name]
             if value not in holders and value not in self.asked[field.name]:
