@@ -271,8 +271,8 @@ class LabelNode(Node):
 
 def label_fields(model) -> list[str]:
     """The columns a label is made from: all but long texts (a biography, a judgment's full text),
-    which no label reads and which made most of the bytes a list's summaries were read in. A label
-    that did read one would cost a query per record: the query-count tests would fail."""
+    which no label reads, so they are not fetched for it. A label that did read one would cost a
+    query per record: the query-count tests would fail."""
     return [field.attname for field in model._meta.concrete_fields if not isinstance(field, models.TextField)]
 
 
@@ -336,8 +336,8 @@ class ListNode(Node):
 
 def within_each_list(queryset, parent_key: F):
     """``queryset`` ordered as each record's list is, without the terms on the record it belongs to
-    (a case's participants ordered by the case first): the same within every list, since those
-    terms are the same for all its items, and no join to the records for a sort that is not used."""
+    (a case's participants ordered by the case first): the same order within every list, since
+    those terms are the same for all its items, without the database sorting by them."""
     query = queryset.query
     ordering = query.order_by or (query.default_ordering and queryset.model._meta.ordering) or ()
     parent = parent_key.name.split(LOOKUP_SEP)[0]
