@@ -316,7 +316,7 @@ class ListNode(Node):
         if queryset is None:
             queryset = self.related_model.objects.visible_to(reading.user)
         keys = list({row[self.at[0]] for row in rows} - {None})
-        queryset = within_each_list(queryset, self.parent_key).filter(**self.filter_for(keys)).annotate(_listed_under=self.parent_key)
+        queryset = queryset.filter(**self.filter_for(keys)).annotate(_listed_under=self.parent_key)
         self.lists = {}
         if isinstance(self.item, ModelPlan):
             items = list(queryset.values_list("_listed_under", *self.item.columns))
@@ -332,17 +332,6 @@ class ListNode(Node):
 
     def value(self, row):
         return self.lists.get(row[self.at[0]], [])
-
-
-def within_each_list(queryset, parent_key: F):
-    """``queryset`` ordered as each record's list is, without the terms on the record it belongs to
-    (a case's participants ordered by the case first): the same order within every list, since
-    those terms are the same for all its items, without the database sorting by them."""
-    query = queryset.query
-    ordering = query.order_by or (query.default_ordering and queryset.model._meta.ordering) or ()
-    parent = parent_key.name.split(LOOKUP_SEP)[0]
-    kept = [term for term in ordering if not (isinstance(term, str) and term.lstrip("-").split(LOOKUP_SEP)[0] in (parent, f"{parent}_id"))]
-    return queryset if len(kept) == len(ordering) else queryset.order_by(*kept)
 
 
 def relation_of(model, source: str):
