@@ -164,11 +164,11 @@ class UniqueValues:
 
     def __init__(self, model, dataset):
         self.model = model
-        self.fields = [field for field in model._meta.concrete_fields if field.unique and not field.primary_key]
-        self.holders: dict[str, dict] = {field.name: {} for field in self.fields}  # value -> the key of its record
-        self.asked: dict[str, set] = {field.name: set() for field in self.fields}  # values the database was asked for
         headers = set(dataset.headers or ())
-        self.fields = [field for field in self.fields if field.name in headers]
+        self.fields = [f for f in model._meta.concrete_fields if f.unique and not f.primary_key and f.name in headers]
+        # value -> what holds it: a stored record's key, or the new record of an earlier row
+        self.holders: dict[str, dict] = {field.name: {} for field in self.fields}
+        self.asked: dict[str, set] = {field.name: set() for field in self.fields}  # values the database was asked for
         for field in self.fields:
             self.read(field, {self.key(field, value) for value in dataset[field.name] if value not in (None, "")})
 
@@ -190,7 +190,8 @@ class UniqueValues:
 
     def clashes(self, instance, row) -> dict[str, str]:
         """For each unique field whose value another record holds: the model's message for it.
-        Each value is then taken by ``instance`` (a record not yet saved by its identity)."""
+        Each value is then taken by ``instance`` (a new record by the record itself: its row's
+        instance, kept for the whole import)."""
         clashes = {}
         for field in self.fields:
             value = getattr(instance, field.attname)
@@ -203,11 +204,10 @@ class UniqueValues:
             if value not in holders and value not in self.asked[field.name]:
                 self.read(field, [value])
             holder = holders.get(value)
-            me = instance.pk if instance.pk is not None else id(instance)
-            if holder is not None and holder != me:
-                clashes[field.name] = instance.unique_error_message(self.model, (field.name,)).messages[0]
+            if holder is None or holder is instance or (instance.pk is not None and holder == instance.pk):
+                holders[value] = instance.pk if instance.pk is not None else instance
             else:
-                holders[value] = me
+                clashes[field.name] = instance.unique_error_message(self.model, (field.name,)).messages[0]
         return clashes
 
 
