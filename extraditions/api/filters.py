@@ -31,9 +31,10 @@ class FilterBackend(DjangoFilterBackend):
     """django-filter, refusing unknown parameters instead of silently ignoring them."""
 
     def filter_queryset(self, request, queryset, view):
-        filters = self.known_filters(request, queryset, view)
+        filterset_class = self.get_filterset_class(view, queryset)
+        filters = set(filterset_class.base_filters) if filterset_class else set()
         check_known_parameters(request, view, filters)
-        if filters.isdisjoint(request.query_params) and only_filters(self.get_filterset_class(view, queryset)):
+        if filters.isdisjoint(request.query_params) and only_filters(filterset_class):
             # No filter given: the filter set (copied afresh for each request, with its form) would
             # leave the list as it is. Most requests, and every record's detail, give none.
             return queryset
@@ -41,10 +42,6 @@ class FilterBackend(DjangoFilterBackend):
             return super().filter_queryset(request, queryset, view)
         except FilterError as error:  # an id of nothing, a moment past the calendar: a 400
             raise ValidationError(error.detail) from error
-
-    def known_filters(self, request, queryset, view) -> set[str]:
-        filterset_class = self.get_filterset_class(view, queryset)
-        return set(filterset_class.base_filters) if filterset_class else set()
 
 
 def only_filters(filterset_class) -> bool:
