@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.http import QueryDict
 from django.views.generic import ListView
 
-from extraditions.filtering import FilterError
+from extraditions.filtering import NO_VALUE, FilterError
 from extraditions.identifiers import api_list_url
 from extraditions.models import RestrictedRecordView
 from extraditions.pages import PublicCountPaginator, RecordPageView, SitePageMixin
@@ -128,14 +128,14 @@ class FacetedSearchView(SitePageMixin, ListView):
             block = FacetBlock(name, name.replace("_", " ").capitalize())
             chosen = set(self.request.GET.getlist(name))
             for row in self.filterset_class.facets[name].counts_for(self.filtered, self.request.user):
-                value = "" if row["value"] is None else str(row["value"])
+                # Records with no value ("Unknown") are selected by the filter's "none".
+                value = NO_VALUE if row["value"] in (None, "") else str(row["value"])
                 params = self.params_without()
                 if value in chosen:
                     params.setlist(name, [v for v in params.getlist(name) if v != value])
                 else:
                     params.appendlist(name, value)
-                # Records with no value are counted, but no filter selects "no value": shown without a link.
-                url = f"?{params.urlencode()}" if value else None
+                url = f"?{params.urlencode()}" if name in self.filterset_class.base_filters else None
                 block.choices.append(FacetChoice(row["label"], row["count"], url, value in chosen))
             blocks.append(block)
         return blocks

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import Count, F, Q
 from django.db.models.functions import ExtractYear
 from django_countries import countries
@@ -295,10 +297,48 @@ class SinceFilter(django_filters.IsoDateTimeFilter):
         return super().filter(qs, value)
 
 
+NO_VALUE = "none"  # a facet's filter given this selects the records its "Unknown" counts
+
+
 class RecordFilterSet(django_filters.FilterSet):
-    """Filters every resource has; ``facets``: what its lists may count records by (``?facet=``)."""
+    """Filters every resource has; ``facets``: what its lists may count records by (``?facet=``).
+
+    Each facet value is a filter that gives exactly its count: the filter of a facet's name takes
+    its values, and ``none`` for the records with no value (counted as "Unknown":
+    ``?ground=none``, rulings relying on no recorded provision); with other values it adds those
+    records to theirs (``?country=none&country=SE``).
+    """
 
     facets: dict[str, Facet] = {}
+
+    def __init__(self, data=None, *args, **kwargs):
+        self.no_value: set[str] = set()  # facets asked for their records without a value
+        if data is not None:
+            for name in set(self.facets) & set(self.base_filters):
+                values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+                if NO_VALUE in values:
+                    data = data.copy()
+                    if hasattr(data, "setlist"):
+                        data.setlist(name, [value for value in values if value != NO_VALUE])
+                    else:
+                        data.pop(name)
+                    self.no_value.add(name)
+        super().__init__(data, *args, **kwargs)
+
+    def filter_queryset(self, queryset):
+        if not self.no_value:
+            return super().filter_queryset(queryset)
+        for name, value in self.form.cleaned_data.items():
+            if name not in self.no_value:
+                queryset = self.filters[name].filter(queryset, value)
+                continue
+            without = queryset.filter(self.facets[name].no_value_q(queryset.model))
+            if value in (None, "", []):
+                queryset = without
+            else:  # either the values given, or none
+                given = self.filters[name].filter(queryset, value)
+                queryset = queryset.filter(Q(pk__in=given.values("pk")) | Q(pk__in=without.values("pk")))
+        return queryset
 
     updated_since = SinceFilter(
         field_name="updated_at",
@@ -354,6 +394,20 @@ class Facet:
     @classmethod
     def year(cls, path: str) -> Facet:
         return cls(path, by_year=True)
+
+    def no_value_q(self, model) -> Q:
+        """The records this facet counts as "Unknown": no value at the end of its path (no related
+        record at all, for a list), or an empty text."""
+        condition = Q(**{f"{self.path}__isnull": True})
+        target = model
+        *relations, name = self.path.split("__")
+        for part in relations:
+            target = target._meta.get_field(part).related_model
+        try:
+            is_text = isinstance(target._meta.get_field(name), (models.CharField, models.TextField))
+        except FieldDoesNotExist:  # a value the query computes (a treaty's status on a date)
+            is_text = False
+        return condition | Q(**{self.path: ""}) if is_text else condition
 
     def counts_for(self, queryset, user) -> list[dict]:
         """:meth:`counts`, cached for the public until the data changes (extraditions/caching.py)."""

@@ -13,7 +13,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend
 
-from extraditions.filtering import FilterError
+from extraditions.filtering import FilterError, RecordFilterSet
 
 from .pagination import OrderingTerm
 
@@ -48,7 +48,8 @@ def only_filters(filterset_class) -> bool:
     """Whether the filter set does nothing but apply the filters given (not, say, annotate every
     record first, as the treaties' status on a date does)."""
     return filterset_class is None or (
-        filterset_class.filter_queryset is BaseFilterSet.filter_queryset and filterset_class.qs is BaseFilterSet.qs
+        filterset_class.filter_queryset in (BaseFilterSet.filter_queryset, RecordFilterSet.filter_queryset)
+        and filterset_class.qs is BaseFilterSet.qs
     )
 
 
