@@ -38,7 +38,7 @@ from .models import (
     LegalProvision,
     Person,
 )
-from .search import find_persons, likely_duplicates
+from .search import find_persons, full_text_matches, likely_duplicates
 
 
 class ImportMixin(BaseImportMixin):
@@ -313,27 +313,41 @@ class InterpolNoticeAdmin(ImportMixin, PublishableAdmin):
 class LegalProvisionAdmin(BaseAdmin):
     list_display = ("__str__", "instrument", "article", "title", "country")
     list_filter = ("instrument",)
-    search_fields = ("instrument_name", "article", "title", "slug")
+    search_fields = ("instrument_name", "article", "title", "slug", "vocabulary")
+
+
+class CourtRulingAdminForm(PublishableForm):
+    def clean_relies_on(self):
+        rulings = self.cleaned_data["relies_on"]
+        if self.instance.pk is not None and rulings.filter(pk=self.instance.pk).exists():
+            raise ValidationError("A ruling cannot rely on itself.")
+        return rulings
 
 
 @admin.register(CourtRuling)
 class CourtRulingAdmin(PublishableAdmin):
+    form = CourtRulingAdminForm
     list_display = ("court", "case", partial_date_column("decided", "Decided"), "level", "decision",
                     "assurance_assessment", "publication_status", "visibility")
     list_filter = ("decision", "level", "assurance_assessment", "grounds", "country", *PublishableAdmin.list_filter)
-    search_fields = ("court", "docket_number", "summary", "case__title", "case__persons__name")
+    search_fields = ("court", "docket_number", "parties", "ecli", "summary", "case__title", "case__persons__name")
     date_hierarchy = "decided_on"
     prepopulated_fields = {"slug": ("court",)}
-    autocomplete_fields = ("case", "grounds")
+    autocomplete_fields = ("case", "grounds", "reviews", "relies_on")
     list_select_related = ("case",)
     fieldsets = (
         (None, {"fields": ("case", ("court", "slug"), ("country", "international_body"), "level",
-                           "decided", "decision", "docket_number")}),
+                           "decided", "decision", ("docket_number", "parties"), "ecli")}),
+        ("Appeal chain and authorities", {"fields": (("reviews", "review_outcome"), "relies_on")}),
         ("Reasoning", {"fields": ("grounds", "assurance_assessment", "summary")}),
         ("Full text", {"fields": ("language", "full_text"), "classes": ("collapse",)}),
         PUBLICATION_FIELDSET,
         BOOKKEEPING_FIELDSET,
     )
+
+    def also_found(self, request, search_term):
+        # The full-text search: grounds as written ("ECHR art. 3", "Art. 3 EMRK"), stems, full texts.
+        return full_text_matches(CourtRuling, search_term)
 
 
 @admin.register(DiplomaticAssurance)

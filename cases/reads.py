@@ -150,10 +150,18 @@ def notice_page(notices, user):
 # --- court rulings ------------------------------------------------------------------------------
 
 
+def linked_rulings(user, *lookups: str) -> list[Prefetch]:
+    """The rulings a ruling is linked to (its appeal chain, the rulings it relies on or is relied
+    on by) that the reader may see, without their full texts."""
+    return [Prefetch(lookup, queryset=visible(m.CourtRuling, user).defer("full_text")) for lookup in lookups]
+
+
 def ruling_record(rulings, user):
-    """The API's ruling alone: case and its persons, grounds, sources, full text."""
+    """The API's ruling alone: case and its persons, grounds, the rulings it reviews and relies on
+    and those reviewing and relying on it, sources, full text."""
     return rulings.select_related("case").prefetch_related(
-        "grounds", participants(user, "case__participants"), listed_citations(user)
+        "grounds", participants(user, "case__participants"), listed_citations(user),
+        *linked_rulings(user, "reviews", "reviewed_by", "relies_on", "relied_on_by"),
     )
 
 
@@ -169,10 +177,13 @@ def ruling_list_rows(rulings, user):
 
 
 def ruling_page(rulings, user):
-    """A ruling's page: case, grounds, sources, full text."""
-    return rulings.select_related("case").prefetch_related("grounds", listed_citations(user))
+    """A ruling's page: case, grounds, the rulings it relies on and is relied on by, sources, full text."""
+    return rulings.select_related("case").prefetch_related(
+        "grounds", listed_citations(user), *linked_rulings(user, "relies_on", "relied_on_by")
+    )
 
 
-def related_rulings(ruling, user):
-    """Other decisions in the same case the reader may see: the appeal, the first instance, a UN committee's view."""
-    return visible(m.CourtRuling, user).filter(case=ruling.case_id).exclude(pk=ruling.pk).order_by("decided_on", "court")
+def case_rulings(ruling, user):
+    """The decisions in the ruling's case the reader may see, itself included, oldest first: its
+    appeal chain is among them (``CourtRuling.appeal_chain``), and the others (a UN committee's view)."""
+    return list(visible(m.CourtRuling, user).filter(case=ruling.case_id).defer("full_text").order_by("decided_on", "court", "pk"))

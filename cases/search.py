@@ -25,14 +25,16 @@ from extraditions.search.names import (
     query_keys,
     similarity,
 )
-from extraditions.search.text import fold, parse_query
+from extraditions.search.text import REASON_SEPARATOR, fold, parse_query
 from extraditions.visibility import PUBLIC, SYSTEM, is_staff_session, matches_in_memory, original_name
 
 from .models import (
     Alias,
+    AssuranceAssessment,
     Case,
     CaseParticipant,
     CourtRuling,
+    LegalProvision,
     Person,
     PersonName,
 )
@@ -76,9 +78,27 @@ def ruling_document(ruling: CourtRuling) -> dict[str, str]:
     return {
         "names": person_names(ruling.case.public_persons),
         "title": "\n".join(filter(None, title)),
+        "grounds": "\n".join(ruling_grounds(ruling)),
         "summary": ruling.summary,
         "body": ruling.full_text,
     }
+
+
+def ruling_grounds(ruling: CourtRuling) -> list[str]:
+    """What the ruling decided and relied on, a line each, as "reason — words": a search matching a
+    line's words gives its reason (``extraditions.search.text.line_reasons``). A provision's line holds
+    its usual written forms ("Article 3 ECHR", "Art. 3 EMRK") and its vocabulary, so that "torture"
+    finds a ruling on ECHR art. 3 whose summary never says the word; an assessment of China's
+    assurances makes "assurances" rank the rulings that judged them above those that mention them."""
+    lines = [f"decision: {ruling.get_decision_display().lower()}"]
+    for provision in ruling.grounds.all():
+        named = provision.title and not provision.title.startswith(provision.instrument_name or "\0")
+        reason = f"relies on {provision}" + (f" ({provision.title})" if named else "")
+        lines.append(REASON_SEPARATOR.join([reason, "; ".join([*provision.written_forms(), *provision.vocabulary_words()])]))
+    if ruling.assurance_assessment not in (AssuranceAssessment.NOT_ASSESSED, AssuranceAssessment.UNKNOWN):
+        lines.append(f"China's assurances: {ruling.get_assurance_assessment_display().lower()}")
+    return lines
+
 
 
 def name_forms_of(person: Person) -> list[PersonName]:
@@ -122,12 +142,27 @@ def register_search() -> None:
         )
     )
     register(SearchKind("case", Case, case_document, prefetch=lambda: [public_persons()]))
-    register(SearchKind("ruling", CourtRuling, ruling_document, select=("case",), prefetch=lambda: [public_persons("case__persons")]))
+    register(
+        SearchKind(
+            "ruling", CourtRuling, ruling_document, select=("case",),
+            prefetch=lambda: [public_persons("case__persons"), "grounds"],
+        )
+    )
     # A person's name or visibility shows in their cases' and rulings' documents.
     touches(Person, lambda persons: with_rulings(Case.objects.filter(participants__person__in=persons).distinct()))
     touches(Alias, lambda aliases: list(Person.objects.filter(pk__in={alias.person_id for alias in aliases})))
     touches(CaseParticipant, lambda participants: with_rulings(Case.objects.filter(pk__in={p.case_id for p in participants})))
     touches(Case, lambda cases: list(CourtRuling.objects.filter(case__in=cases)))
+    # A provision's names and vocabulary are in the documents of the rulings relying on it.
+    touches(LegalProvision, lambda provisions: list(CourtRuling.objects.filter(grounds__in=provisions).distinct()))
+
+
+def full_text_matches(model, query: str, limit: int = 5000) -> list[int]:
+    """The keys of every ``model`` record, whatever its visibility, whose document matches
+    ``query``: for the staff workspace, whose own search looks in a few fields."""
+    if not is_searchable(query):
+        return []
+    return list(model._default_manager.filter(search_backend().matching(model, query)).values_list("pk", flat=True)[:limit])
 
 
 # --- finding persons by name ----------------------------------------------------------------------

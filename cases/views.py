@@ -24,6 +24,7 @@ from extraditions.visibility import hide_invisible_links, log_restricted_among, 
 
 from . import models as m
 from . import reads
+from .citations import RulingReference
 from .filtersets import (
     CaseFilterSet,
     CourtRulingFilterSet,
@@ -145,9 +146,11 @@ class FacetedSearchView(SitePageMixin, ListView):
         page = context["page_obj"].object_list
         hide_invisible_links(page, self.request.user)
         log_restricted_among(self.request, self.model, page, RestrictedRecordView.Channel.SITE)
-        snippets = SearchDocument.objects.snippets(self.model, [r.pk for r in page], self.query) if self.query else {}
+        matches = SearchDocument.objects.matches(self.model, [r.pk for r in page], self.query) if self.query else {}
         for record in page:
-            record.snippet = snippets.get(record.pk, "")  # HTML-escaped, with the matches in <mark>
+            match = matches.get(record.pk, {})
+            record.snippet = match.get("snippet", "")  # HTML-escaped, with the matches in <mark>
+            record.reasons = match.get("reasons", [])  # why it matched: a ruling's grounds, the parts
         others = self.params_without()
         page_query = f"{others.urlencode()}&" if others else ""  # this list's search and filters, for page links
         # The same search and filters in the API (same parameter names): JSON, and CSV for spreadsheets.
@@ -215,6 +218,20 @@ class RulingSearchView(FacetedSearchView):
 
     def optimise(self, queryset):
         return reads.ruling_list_rows(queryset, self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The same search and filters as references for Zotero and other reference managers.
+        context["citation_links"] = citation_links(f"{api_list_url(m.CourtRuling)}?{context['page_query']}format=")
+        return context
+
+
+CITATION_FORMATS = {"csl": "CSL-JSON (Zotero)", "ris": "RIS", "bib": "BibLaTeX"}
+
+
+def citation_links(prefix: str) -> dict[str, str]:
+    """Where the API writes references (cases/citations.py), by the name shown for each format."""
+    return {label: f"{prefix}{fmt}" for fmt, label in CITATION_FORMATS.items()}
 
 
 class PersonListView(FacetedSearchView):
@@ -284,9 +301,12 @@ def timeline_of(case: m.Case) -> list[TimelineEntry]:
         entries.append(TimelineEntry(request.requested_on, "Extradition request", str(request.requested or "Undated"),
                                      f"{request.get_legal_basis_display()}; {request.get_decision_display().lower()}",
                                      list(request.citations.all())))
-    for ruling in case.rulings.all():
+    rulings = {ruling.pk: ruling for ruling in case.rulings.all()}
+    for ruling in rulings.values():
+        reviewed = rulings.get(ruling.reviews_id)  # the ruling below, if the reader may see it
+        review = f"On review of {reviewed}: {ruling.get_review_outcome_display().lower() or 'outcome not recorded'}. " if reviewed else ""
         entries.append(TimelineEntry(ruling.decided_on, f"Ruling: {ruling.get_decision_display()}",
-                                     str(ruling.decided or "Undated"), f"{ruling.court}. {ruling.summary}",
+                                     str(ruling.decided or "Undated"), f"{ruling.court}. {review}{ruling.summary}",
                                      list(ruling.citations.all()), ruling.get_absolute_url()))
     for assurance in case.assurances.all():
         kept = assurance.get_compliance_display().lower()
@@ -336,8 +356,17 @@ class RulingDetailView(RecordPageView):
         return reads.ruling_page(queryset, self.request.user)
 
     def get_context_data(self, **kwargs):
-        related = reads.related_rulings(self.object, self.request.user)
-        return {**super().get_context_data(**kwargs), "related_rulings": related}
+        ruling = self.object
+        in_case = reads.case_rulings(ruling, self.request.user)
+        chain = ruling.appeal_chain(in_case)
+        page = self.request.build_absolute_uri(ruling.get_absolute_url())
+        return {
+            **super().get_context_data(**kwargs),
+            "appeal_chain": chain if len(chain) > 1 else [],
+            "related_rulings": [other for other in in_case if other not in chain],
+            "reference": RulingReference.from_ruling(ruling, page),
+            "citation_links": citation_links(f"{api_list_url(m.CourtRuling)}{ruling.slug}/?format="),
+        }
 
 
 class NoticeDetailView(RecordPageView):

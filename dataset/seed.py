@@ -197,7 +197,8 @@ class SeedLoader:
         self.upsert(
             cases.LegalProvision,
             {"slug": r["slug"]},
-            pick(r, "instrument", "instrument_name", "article", "title", "country") | {"uid": seed_uid("provision", r["slug"])},
+            pick(r, "instrument", "instrument_name", "article", "title", "country", "vocabulary")
+            | {"uid": seed_uid("provision", r["slug"])},
         )
 
     def load_treaty(self, r: dict):
@@ -286,10 +287,14 @@ class SeedLoader:
                 cases.CourtRuling,
                 {"slug": item["slug"]},
                 pick(item, "court", "country", "international_body", "level", "decision", "assurance_assessment",
-                     "docket_number", "summary", "full_text", "language")
-                | {"case": case, "uid": seed_uid("ruling", item["slug"])}
+                     "docket_number", "parties", "ecli", "review_outcome", "summary", "full_text", "language")
+                # The rulings it reviews and relies on are entered before it (earlier in the file).
+                | {"case": case, "uid": seed_uid("ruling", item["slug"]), "reviews": self.get(cases.CourtRuling, item.get("reviews"))}
                 | partials(item, "decided_on"),
-                m2m={"grounds": [self.get(cases.LegalProvision, g) for g in item.get("grounds") or []]},
+                m2m={
+                    "grounds": [self.get(cases.LegalProvision, g) for g in item.get("grounds") or []],
+                    "relies_on": [self.get(cases.CourtRuling, other) for other in item.get("relies_on") or []],
+                },
             )
             self.sync_citations(ruling, item.get("citations"))
             rulings.append(ruling)

@@ -278,6 +278,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "extraditions.api.schema.blank_strings_any_of",
         "extraditions.api.schema.errors_and_anonymous_reads",
+        "extraditions.api.schema.other_formats",
     ],
     # Each choice set under its own name: many fields are called "kind" or "status".
     "ENUM_NAME_OVERRIDES": {

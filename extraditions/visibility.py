@@ -292,6 +292,25 @@ def _hide_link(obj, field) -> None:
         # own visibility_paths: the declaration is incomplete (tests/extraditions/test_visibility.py).
         raise AssertionError(f"{type(obj).__name__}.{field.name} links to a hidden record but is not a visibility path")
     field.set_cached_value(obj, None)
+    for name in link_details(type(obj), field.name):
+        setattr(obj, name, type(obj)._meta.get_field(name).get_default())
+
+
+def link_details(model, link: str) -> tuple[str, ...]:
+    """The fields of ``model`` that describe its link ``link`` (``Model.link_details``: a ruling's
+    ``review_outcome`` says what it did to the ruling it ``reviews``): hidden with the link, or
+    "overturned" would tell the public that a hidden ruling exists."""
+    return getattr(model, "link_details", {}).get(link, ())
+
+
+def hide_link_details(model, record: dict) -> dict:
+    """A record as an answer shows it (a dict of its fields): each hidden link's details emptied."""
+    for link, details in getattr(model, "link_details", {}).items():
+        if link in record and record[link] is None:
+            for name in details:
+                if name in record:
+                    record[name] = model._meta.get_field(name).get_default()
+    return record
 
 
 # --- names and labels ---------------------------------------------------------------------------------

@@ -59,7 +59,8 @@ MAPS = {
 
 def build_contract_world() -> dict:
     """build_world, and what it leaves empty: a breach of an assurance under a provision, a request
-    on a treaty, a cited treaty step, a treaty figure for this month (the stats quote it)."""
+    on a treaty, a cited treaty step, a treaty figure for this month (the stats quote it), an appeal
+    ruling."""
     world = build_world(WORD)
     f.BreachFactory(
         treaty=world["treaty"], assurance=world["assurance"], provision=world["provision"], case=world["case"],
@@ -72,6 +73,13 @@ def build_contract_world() -> dict:
         as_of=timezone.localdate().replace(day=1), as_of_precision="month", metric_detail=f"Counted {WORD}",
     )
     f.CitationFactory(source=world["source"], record=figure, note=f"Cited {WORD}")
+    # An appeal of the world's ruling, relying on it: every ruling has a chain and authorities.
+    appeal = f.CourtRulingFactory(
+        case=world["case"], court=f"Appeal court {WORD}", summary=f"Upheld {WORD}", reviews=world["ruling"],
+        review_outcome=cases.ReviewOutcome.UPHELD,
+    )
+    appeal.relies_on.add(world["ruling"])
+    world["ruling"].relies_on.add(appeal)  # so that each ruling of the list fills both lists
     return world
 
 

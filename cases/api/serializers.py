@@ -157,6 +157,7 @@ class PersonSerializer(CitedRecordMixin, SearchMatchMixin, RecordSerializer):
         return attrs
 
     def finish_representation(self, data):
+        data = super().finish_representation(data)
         # A pseudonym's original name is hidden from the public (the policy's rule, on the fields read).
         shown = SimpleNamespace(is_pseudonym=data["is_pseudonym"], name_original=data["name_original"])
         data["name_original"] = original_name(shown, request_user(self.context))
@@ -270,12 +271,17 @@ class InterpolNoticeSerializer(CitedRecordMixin, RecordSerializer):
 
 class LegalProvisionSerializer(RecordSerializer):
     label = serializers.CharField(source="__str__", read_only=True)
+    search_words = serializers.ListField(
+        source="vocabulary_words", child=serializers.CharField(), read_only=True,
+        help_text="Every word a search finds the rulings on this provision by: the standard words for its article "
+        "(docs/search.md, Legal grounds), then its own vocabulary.",
+    )
 
     class Meta:
         model = m.LegalProvision
         fields = (
             *RECORD_FIELDS, "slug", "label", "instrument", "instrument_name", "article", "title", "country",
-            *CHANGE_FIELDS,
+            "vocabulary", "search_words", *CHANGE_FIELDS,
         )
 
 
@@ -286,14 +292,27 @@ class CourtRulingSerializer(CitedRecordMixin, SearchMatchMixin, RecordSerializer
         help_text="The legal provisions the ruling relies on.",
     )
     persons = serializers.SerializerMethodField(help_text="The persons in the ruling's case.")
+    reviews = SummaryField(
+        RulingSummary, required=False, allow_null=True,
+        help_text="The earlier ruling this one decides an appeal, cassation or review of (the appeal chain).",
+    )
+    reviewed_by = summary_many(RulingSummary, read_only=True, help_text="The later rulings reviewing this one.")
+    relies_on = summary_many(RulingSummary, required=False, help_text="Earlier rulings this one cites as authority.")
+    relied_on_by = summary_many(RulingSummary, read_only=True, help_text="Later rulings that cite this one as authority.")
 
     class Meta:
         model = m.CourtRuling
         fields = (
             *RECORD_FIELDS, "match", "slug", "case", "persons", "court", "country", "international_body", "level", "decided",
-            "decision", "grounds", "assurance_assessment", "docket_number", "language", "summary", "citations",
-            *BOOKKEEPING_FIELDS,
+            "decision", "grounds", "assurance_assessment", "docket_number", "parties", "ecli", "reviews", "review_outcome",
+            "reviewed_by",
+            "relies_on", "relied_on_by", "language", "summary", "citations", *BOOKKEEPING_FIELDS,
         )
+
+    def validate_relies_on(self, rulings):
+        if self.instance is not None and self.instance in rulings:
+            raise serializers.ValidationError("A ruling cannot rely on itself.")
+        return rulings
 
     @lists_through("case", "participants", "person", PersonSummary)
     def get_persons(self, obj) -> list[dict]:

@@ -16,10 +16,11 @@ from extraditions.api.permissions import StaffOnly
 from extraditions.api.views import CHANGE_ORDERINGS, FullTextSearchMixin, RecordViewSet
 from extraditions.search.text import snippet
 
-from .. import filtersets, reads
+from .. import citations, filtersets, reads
 from ..merge import merge_persons
 from ..search import NOTICE_SEARCH_FIELDS, search_persons
 from . import serializers
+from .renderers import CITATION_RENDERERS
 
 
 class AffiliationViewSet(RecordViewSet):
@@ -201,9 +202,29 @@ class CourtRulingViewSet(FullTextSearchMixin, RecordViewSet):
     filterset_class = filtersets.CourtRulingFilterSet
     ordering_fields = {"decided": "decided_on", "court": "court", **CHANGE_ORDERINGS}
     default_ordering = ("-decided",)
+    renderer_classes = [*RecordViewSet.renderer_classes, *CITATION_RENDERERS]
 
     def optimise(self, queryset):
         return (reads.ruling_rows if self.action == "list" else reads.ruling_record)(queryset, self.user)
+
+    def list(self, request, *args, **kwargs):
+        if request.accepted_renderer.format not in citations.FORMATS:
+            return super().list(request, *args, **kwargs)
+        # References of the whole filtered list, not of a page: a lawyer's bibliography of the search.
+        queryset = self.filter_queryset(self.get_queryset())
+        records = [record for chunk in self.record_chunks(queryset) for record in chunk]
+        return self.as_attachment(Response(records), self.basename)
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        if request.accepted_renderer.format in citations.FORMATS and response.status_code == 200:
+            return self.as_attachment(response, response.data["id"])
+        return response
+
+    def as_attachment(self, response, name: str):
+        extension = citations.FORMATS[self.request.accepted_renderer.format][1]
+        response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
+        return response
 
 
 class DiplomaticAssuranceViewSet(CaseChildViewSet):

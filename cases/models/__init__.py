@@ -27,7 +27,15 @@ from .persons import (
     PersonName,
     Script,
 )
-from .rulings import AssuranceAssessment, CourtLevel, CourtRuling, Instrument, LegalProvision, RulingDecision
+from .rulings import (
+    AssuranceAssessment,
+    CourtLevel,
+    CourtRuling,
+    Instrument,
+    LegalProvision,
+    ReviewOutcome,
+    RulingDecision,
+)
 
 __all__ = [
     "Affiliation", "Aftermath", "Alias", "AliasKind", "AssuranceAssessment", "AssuranceCompliance",
@@ -35,5 +43,5 @@ __all__ = [
     "CaseKind", "CaseOutcome", "CaseParticipant", "ChargeCategory", "CourtLevel", "CourtRuling",
     "CurrentSituation", "Detention", "DiplomaticAssurance", "ExtraditionRequest", "Instrument",
     "InterpolNotice", "LegalBasis", "LegalProvision", "NoticeKind", "NoticeStatus", "ParticipantRole",
-    "Person", "PersonName", "RequestDecision", "RulingDecision", "Script",
+    "Person", "PersonName", "RequestDecision", "ReviewOutcome", "RulingDecision", "Script",
 ]

@@ -134,3 +134,26 @@ def errors_and_anonymous_reads(result, generator, request, public):
                     # An empty filter is no filter, as when a form sends a field left blank.
                     parameter["allowEmptyValue"] = True
     return result
+
+
+# What a 200 answer is in a media type other than JSON's: apps register theirs (the schema of a
+# CSL-JSON list of references, cases/api/renderers.py); any other that is not JSON is text.
+MEDIA_TYPE_SCHEMAS: dict[str, dict] = {}
+JSON_TYPES = {"application/json", "application/problem+json"}
+
+
+def other_formats(result, generator, request, public):
+    """drf-spectacular documents every renderer's answer with the serializer's schema: a CSV, a RIS
+    file or a CSL-JSON list of references is not that. Each gets its own schema (text, unless
+    registered), so that clients and the fuzzing tests read each format as what it is."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for response in operation.get("responses", {}).values():
+                for media_type, content in response.get("content", {}).items():
+                    if media_type in MEDIA_TYPE_SCHEMAS:
+                        content["schema"] = MEDIA_TYPE_SCHEMAS[media_type]
+                    elif media_type not in JSON_TYPES and not media_type.startswith("text/html"):
+                        content["schema"] = {"type": "string"}
+    return result

@@ -24,7 +24,7 @@ from rest_framework import exceptions, serializers
 from extraditions.identifiers import api_url, stable_id, stable_id_field
 from extraditions.partial_dates import PartialDate, PartialDateProperty
 from extraditions.publication import not_ready, publication_state, refused_to
-from extraditions.visibility import is_staff_session, is_visible, label
+from extraditions.visibility import hide_link_details, is_staff_session, is_visible, label
 
 # The fields every full record starts and ends with.
 RECORD_FIELDS = ("id", "url", "uid")
@@ -221,8 +221,9 @@ class RecordSerializer(CountryFieldMixin, serializers.ModelSerializer):
 
     def finish_representation(self, data: dict) -> dict:
         """What a resource changes in a record once its fields are read, from the fields alone (the
-        fast read path, ``projection.py``, has no model instance)."""
-        return data
+        fast read path, ``projection.py``, has no model instance): here, the details of a link the
+        reader may not see are emptied with it (``visibility.hide_link_details``)."""
+        return hide_link_details(self.Meta.model, data)
 
     def build_field(self, field_name, info, model_class, nested_depth):
         prop = getattr(model_class, field_name, None)
@@ -327,7 +328,12 @@ def choice_label(model: type[models.Model], field: str, value) -> str:
 class SearchMatchSerializer(serializers.Serializer):
     relevance = serializers.FloatField(help_text="Higher is better; comparable within one list only.")
     snippet = serializers.CharField(help_text="The best passage, HTML-escaped, matches in <mark>.")
-    reasons = serializers.ListField(child=serializers.CharField(), help_text="Why a person matched.")
+    reasons = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Why the record matched: a person's name or spelling; for a ruling, each legal ground or "
+        "assessment the query names (e.g. relies on ECHR art. 3 — matched “torture”), then each part of the "
+        "record where the words were found.",
+    )
 
 
 class SearchMatchMixin(serializers.Serializer):

@@ -180,13 +180,17 @@ class RecordViewSet(ApiViewMixin, viewsets.ModelViewSet):
         set_last_modified(response, latest)
         return response
 
-    def stream_csv(self, queryset):
-        """The whole filtered list, read a chunk at a time so memory stays flat: as rows of columns
-        where the serializer compiles to a plan (``projection.py``), else as model instances."""
+    def record_chunks(self, queryset):
+        """The records of a whole filtered list, a chunk at a time so memory stays flat: read as rows
+        of columns where the serializer compiles to a plan (``projection.py``), else as model instances."""
         serializer = self.get_serializer()
-        columns = csv_columns(serializer)
         plan = RowPlan.compile(serializer)
-        chunks = plan.chunks(queryset, serializer.context) if plan is not None else self.serialized_chunks(queryset)
+        return plan.chunks(queryset, serializer.context) if plan is not None else self.serialized_chunks(queryset)
+
+    def stream_csv(self, queryset):
+        """The whole filtered list as CSV, streamed as its chunks are read (``record_chunks``)."""
+        columns = csv_columns(self.get_serializer())
+        chunks = self.record_chunks(queryset)
         # The first chunk is read before the answer starts: if the database is down, the client
         # gets a 503 rather than a 200 whose body breaks off.
         first = next(chunks, [])
@@ -304,8 +308,8 @@ class FullTextSearchMixin:
         return ranked(queryset, query)
 
     def search_matches(self, records, query: str) -> dict[int, dict]:
-        snippets = SearchDocument.objects.snippets(self.model, [r.pk for r in records], query)
+        found = SearchDocument.objects.matches(self.model, [r.pk for r in records], query)
         return {
-            r.pk: {"relevance": getattr(r, "relevance", None), "snippet": snippets.get(r.pk, ""), "reasons": []}
+            r.pk: {"relevance": getattr(r, "relevance", None), **found.get(r.pk, {"snippet": "", "reasons": []})}
             for r in records
         }

@@ -18,8 +18,9 @@ draft or a restricted record holding the words was added, telling whoever watche
 exists (tests/extraditions/test_search_isolation.py). PostgreSQL's ``ts_rank`` without
 normalisation reads the document's vector alone.
 
-The ``simple`` configuration does not stem: a word matches itself in any language, which is what
-rulings in English, Swedish, Czech, Polish and Spanish need of one index.
+Both are given text already folded and stemmed (:func:`extraditions.search.text.index_text`), and
+queries stemmed the same way: PostgreSQL's ``simple`` configuration adds no stemming of its own, so
+the two databases find the same records.
 """
 
 from __future__ import annotations
@@ -34,31 +35,36 @@ from django.db.models import F, FloatField, OuterRef, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
 
 from .models import SearchDocument
-from .text import fold, fts5_query, parse_query
+from .text import fts5_query, index_text, parse_query, websearch_query
 
-PARTS = ("names", "title", "summary", "body")
-RANKED_PARTS = ("names", "title", "summary")
+PARTS = ("names", "title", "grounds", "summary", "body")  # SQLite's FTS5 table has these columns, in this order
+RANKED_PARTS = ("names", "title", "grounds", "summary")
 FULL_TEXT_ONLY_RANK = 0.001  # every result matches somewhere: one found in its full text alone ranks lowest, not zero
-POSTGRES_WEIGHTS = {"names": "A", "title": "A", "summary": "B", "body": "C"}
+POSTGRES_WEIGHTS = {"names": "A", "title": "A", "grounds": "A", "summary": "B", "body": "C"}
 # SQLite: n matches in a part count n / (n + 1) of its weight, so one match in a name or a title
 # (5) outweighs any number in a summary (under 4), and repeats add less and less.
-SQLITE_WEIGHTS = {"names": 10.0, "title": 10.0, "summary": 4.0}
+SQLITE_WEIGHTS = {"names": 10.0, "title": 10.0, "grounds": 10.0, "summary": 4.0}
 FTS_TABLE = "extraditions_search_fts"
 
 
 class PostgresBackend:
     def store(self, documents: list[SearchDocument]) -> None:
-        """Compute the weighted vectors of new documents, several hundred per statement."""
-        weighted = {part: f"setweight(to_tsvector('simple', v.{part}), '{POSTGRES_WEIGHTS[part]}')" for part in PARTS}
-        rank_vector = " || ".join(weighted[part] for part in RANKED_PARTS)
+        self.write(connection, [(document.pk, *(getattr(document, part) for part in PARTS)) for document in documents])
+
+    @staticmethod
+    def write(db, rows: list[tuple], parts: tuple[str, ...] = PARTS) -> None:
+        """Compute the weighted vectors of documents given as (id, *parts) rows of their text,
+        several hundred per statement (``parts``: a migration names those of its time)."""
+        weighted = {part: f"setweight(to_tsvector('simple', v.{part}), '{POSTGRES_WEIGHTS[part]}')" for part in parts}
+        rank_vector = " || ".join(weighted[part] for part in parts if part != "body")
         vector = f"{rank_vector} || {weighted['body']}"
-        for batch in batched(documents):
-            rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(batch))
-            params = [value for document in batch for value in (document.pk, *folded_parts(document))]
-            with connection.cursor() as cursor:
+        marks = "(" + ", ".join(["%s"] * (len(parts) + 1)) + ")"
+        for batch in batched(rows):
+            params = [value for pk, *parts in batch for value in (pk, *indexed(parts))]
+            with db.cursor() as cursor:
                 cursor.execute(
                     f"UPDATE {SearchDocument._meta.db_table} AS d SET vector = {vector}, rank_vector = {rank_vector} "
-                    f"FROM (VALUES {rows}) AS v(id, names, title, summary, body) WHERE d.id = v.id",
+                    f"FROM (VALUES {', '.join([marks] * len(batch))}) AS v(id, {', '.join(parts)}) WHERE d.id = v.id",
                     params,
                 )
 
@@ -69,7 +75,7 @@ class PostgresBackend:
         pass
 
     def query(self, text: str) -> SearchQuery:
-        return SearchQuery(fold(text), config="simple", search_type="websearch")
+        return SearchQuery(websearch_query(text), config="simple", search_type="websearch")
 
     def matching(self, model, text: str) -> Q:
         documents = SearchDocument.objects.filter(kind=model._meta.label_lower, vector=self.query(text))
@@ -86,11 +92,16 @@ class PostgresBackend:
 
 class SQLiteBackend:
     def store(self, documents: list[SearchDocument]) -> None:
-        """Add new documents to the FTS5 table."""
-        with connection.cursor() as cursor:
+        self.write(connection, [(document.pk, *(getattr(document, part) for part in PARTS)) for document in documents])
+
+    @staticmethod
+    def write(db, rows: list[tuple], parts: tuple[str, ...] = PARTS) -> None:
+        """Add documents, given as (id, *parts) rows of their text, to the FTS5 table."""
+        marks = ", ".join(["%s"] * (len(parts) + 1))
+        with db.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {FTS_TABLE} (rowid, names, title, summary, body) VALUES (%s, %s, %s, %s, %s)",
-                [(document.pk, *folded_parts(document)) for document in documents],
+                f"INSERT INTO {FTS_TABLE} (rowid, {', '.join(parts)}) VALUES ({marks})",
+                [(pk, *indexed(parts)) for pk, *parts in rows],
             )
 
     def forget(self, document_ids: list[int]) -> None:
@@ -137,8 +148,9 @@ class SQLiteBackend:
         return RawSQL(sql, [query, model._meta.label_lower], output_field=FloatField())
 
 
-def folded_parts(document: SearchDocument) -> list[str]:
-    return [fold(getattr(document, part)) for part in PARTS]
+def indexed(parts) -> list[str]:
+    """A document's parts as the index holds them: folded and stemmed (text.py), on both databases."""
+    return [index_text(part) for part in parts]
 
 
 def batched(items: Iterable, size: int = 500) -> Iterator[list]:
@@ -151,8 +163,8 @@ def content_type(model) -> ContentType:
     return ContentType.objects.get_for_model(model)
 
 
-def backend():
-    return PostgresBackend() if connection.vendor == "postgresql" else SQLiteBackend()
+def backend(db=connection):
+    return PostgresBackend() if db.vendor == "postgresql" else SQLiteBackend()
 
 
 def is_searchable(text: str) -> bool:

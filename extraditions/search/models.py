@@ -1,7 +1,7 @@
 """The full-text index: one document per searchable record.
 
-A document keeps the record's text in four parts ranked from most to least telling (names,
-title, summary, body) and, on PostgreSQL, their weighted ``tsvector`` (GIN-indexed) for matching
+A document keeps the record's text in five parts ranked from most to least telling (names,
+title and grounds, summary, body) and, on PostgreSQL, their weighted ``tsvector`` (GIN-indexed) for matching
 beside a small one without the body for ranking: ranking reads the vector of every match, and
 an 8 KB ruling's vector is stored out of line. On SQLite
 the same parts are mirrored into an FTS5 table (see the migration). Documents are derived data,
@@ -30,18 +30,37 @@ def vector_index_name(label: str) -> str:
     return f"search_vector_{label.split('.')[1]}"
 
 
+# Where in a document a match was found, as a result's reasons say it.
+PART_REASONS = {"names": "in a person's name", "title": "in the title", "summary": "in the summary", "body": "in the full text"}
+
+
 class SearchDocumentQuerySet(DataVersionQuerySet):
     def snippets(self, model, pks, query: str) -> dict[int, str]:
         """For each record, the best passage of its document for ``query`` (summary first)."""
-        from .text import snippet
+        return {pk: match["snippet"] for pk, match in self.matches(model, pks, query).items()}
+
+    def matches(self, model, pks, query: str) -> dict[int, dict]:
+        """For each record, how ``query`` matched its document: the best passage (``snippet``,
+        summary first) and the ``reasons``: each line of its grounds that matched (a ruling's
+        provision and the words of it matched), then each other part that did."""
+        from .text import line_reasons, matched_words, quoted, snippet
 
         documents = self.filter(content_type=ContentType.objects.get_for_model(model), object_id__in=list(pks)).only(
-            "object_id", "names", "title", "summary", "body"
+            "object_id", "names", "title", "grounds", "summary", "body"
         )
         found = {}
         for document in documents:
             passages = (document.summary, document.body, document.title, document.names)
-            found[document.object_id] = next((s for s in (snippet(p, query) for p in passages) if s), "")
+            reasons = line_reasons(document.grounds, query)
+            reasons += [
+                f"{where} — matched {quoted(words)}"
+                for part, where in PART_REASONS.items()
+                if (words := matched_words(getattr(document, part), query))
+            ]
+            found[document.object_id] = {
+                "snippet": next((s for s in (snippet(p, query) for p in passages) if s), ""),
+                "reasons": reasons,
+            }
         return found
 
 
@@ -53,6 +72,11 @@ class SearchDocument(models.Model):
     )
     names = models.TextField(blank=True, help_text="Names of persons: ranked highest.")
     title = models.TextField(blank=True, help_text="Title, court, docket number: ranked highest.")
+    grounds = models.TextField(
+        blank=True,
+        help_text="What a ruling decided and relied on: one line per legal ground (its names and vocabulary), "
+        "the assessment of assurances, the decision. Ranked highest; each line is a reason a ruling matched.",
+    )
     summary = models.TextField(blank=True)
     body = models.TextField(blank=True, help_text="Full text: ranked lowest.")
     vector = SearchVectorField(null=True, editable=False, help_text="PostgreSQL only: every part, for matching.")

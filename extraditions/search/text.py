@@ -4,6 +4,13 @@ Text is *folded* before it is indexed and before a query is matched: lower case,
 and the few Latin letters that Unicode does not decompose mapped by hand (Polish ł, Nordic ø,
 German ß …). "Sąd Apelacyjny w Łodzi" and "sad apelacyjny w lodzi" are the same words.
 
+Folded words are then *stemmed* — reduced to their stem by Snowball's English stemmer — in the
+index and in a query alike: "tortured", "torturing" and "torture" are all "tortur", "assurances"
+and "assurance" both "assur". The NGO's summaries are English; words of other languages mostly
+pass through unchanged and match as written, which is why a legal provision lists the words courts
+use for it in their own languages (``LegalProvision.vocabulary``). Both databases are given the
+stems, never their own stemmer, so they find the same records.
+
 The query syntax is the one people know from web search engines (PostgreSQL's
 ``websearch_to_tsquery``): words, ``"exact phrases"``, ``-excluded`` and ``or``.
 """
@@ -14,11 +21,14 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+import snowballstemmer
 
 # Letters without a Unicode decomposition to a base letter.
 EXTRA_FOLDS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "ŀ": "l", "ŧ": "t", "ß": "ss",
                              "æ": "ae", "œ": "oe", "þ": "th", "ð": "d"})
-WORD_RE = re.compile(r"\w+")
+WORD_RE = re.compile(r"[^\W_]+")  # letters and digits: what both databases' tokenizers call a word
 
 
 def fold_char(char: str) -> str:
@@ -49,6 +59,42 @@ def words(text: str) -> list[str]:
     return WORD_RE.findall(fold(text))
 
 
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    """A folded word's stem (Snowball English): what the index holds and a query looks for."""
+    return _STEMMER.stemWord(word)
+
+
+def stems(text: str) -> list[str]:
+    return [stem(word) for word in words(text)]
+
+
+def index_text(text: str) -> str:
+    """``text`` as the index holds it: its stems, in order (phrases are matched on them)."""
+    return " ".join(stems(text))
+
+
+def stemmed(term: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(stem(word) for word in term)
+
+
+# English words too common to look for on their own: "Article 3 of the Convention" looks for
+# article, 3 and convention. A quoted phrase keeps them (they are indexed), and so does a query of
+# nothing else. Names are searched elsewhere (extraditions/search/names.py): "He" stays a surname.
+STOP_WORDS = frozenset(
+    ["a", "an", "and", "as", "at", "be", "by", "for", "from", "in", "is", "of", "on", "that", "the", "this", "to", "was", "with"]
+)
+
+
+def looked_for(clause: Clause) -> list[tuple[str, ...]]:
+    """The clause's terms a full-text query looks for: without its lone stop words."""
+    kept = [term for term in clause.terms if not (len(term) == 1 and term[0] in STOP_WORDS)]
+    return kept or clause.terms
+
+
 @dataclass
 class Clause:
     """One alternative of a query: all its terms must appear, none of its excluded ones."""
@@ -75,20 +121,26 @@ def parse_query(query: str) -> list[Clause]:
     return [clause for clause in clauses if clause.terms]
 
 
-def positive_terms(query: str) -> list[tuple[str, ...]]:
-    return [term for clause in parse_query(query) for term in clause.terms]
-
-
 def fts5_query(query: str) -> str | None:
     """The same query in SQLite FTS5's syntax; None when there is nothing to look for."""
     alternatives = []
     for clause in parse_query(query):
-        quoted = lambda term: '"' + " ".join(term) + '"'  # noqa: E731
-        expression = " AND ".join(quoted(term) for term in clause.terms)
+        quoted = lambda term: '"' + " ".join(stemmed(term)) + '"'  # noqa: E731
+        expression = " AND ".join(quoted(term) for term in looked_for(clause))
         for term in clause.excluded:
             expression = f"({expression}) NOT {quoted(term)}"
         alternatives.append(f"({expression})")
     return " OR ".join(alternatives) or None
+
+
+def websearch_query(query: str) -> str:
+    """The same query, stemmed, in PostgreSQL's ``websearch_to_tsquery`` syntax (which its parser
+    splits into the same words: stems are letters and digits only)."""
+    written = lambda term: " ".join(stemmed(term)) if len(term) == 1 else '"' + " ".join(stemmed(term)) + '"'  # noqa: E731
+    return " or ".join(
+        " ".join([*(written(term) for term in looked_for(clause)), *("-" + written(term) for term in clause.excluded)])
+        for clause in parse_query(query)
+    )
 
 
 # --- snippets ------------------------------------------------------------------------------------
@@ -96,18 +148,61 @@ def fts5_query(query: str) -> str | None:
 SNIPPET_WORDS = 30
 
 
+def _tokens(text: str) -> list[tuple[int, int, str]]:
+    """Each word of ``text``: where it starts and ends, and its stem."""
+    return [(m.start(), m.end(), stem(fold(m.group()))) for m in WORD_RE.finditer(text)]
+
+
+def _hits(tokens: list[tuple[int, int, str]], query: str) -> set[int]:
+    """The positions of the tokens that a positive term of the query matches (a phrase: in order)."""
+    found = [token[2] for token in tokens]
+    hits: set[int] = set()
+    for term in (term for clause in parse_query(query) for term in looked_for(clause)):
+        term = stemmed(term)
+        for i in range(len(found) - len(term) + 1):
+            if tuple(found[i : i + len(term)]) == term:
+                hits.update(range(i, i + len(term)))
+    return hits
+
+
+def matched_words(text: str, query: str) -> list[str]:
+    """The words of ``text`` the query matches, as written, each once, in order."""
+    tokens = _tokens(text or "")
+    return list(dict.fromkeys(text[tokens[i][0] : tokens[i][1]] for i in sorted(_hits(tokens, query))))
+
+
+# A line of a document's ``grounds`` part reads "reason — words": when the query matches the line,
+# the reason says why the record matched (cases/search.py writes them for rulings).
+REASON_SEPARATOR = " — "
+
+
+def line_reasons(text: str, query: str) -> list[str]:
+    """The reasons of the lines of ``text`` the query matches, with the words matched: the lines
+    that hold every term of one of the query's alternatives if there are any ("ECHR art. 3" is
+    ECHR art. 3's line, not also art. 2's), else every line that holds one."""
+    matched = []
+    for line in (text or "").splitlines():
+        tokens = _tokens(line)
+        found = {tokens[i][2] for i in _hits(tokens, query)}
+        if found:
+            whole = any(all(set(stemmed(term)) <= found for term in looked_for(clause)) for clause in parse_query(query))
+            matched.append((whole, line, matched_words(line, query)))
+    if any(whole for whole, _, _ in matched):
+        matched = [item for item in matched if item[0]]
+    return [f"{line.split(REASON_SEPARATOR, 1)[0]} — matched {quoted(words)}" for _, line, words in matched]
+
+
+def quoted(words: list[str]) -> str:
+    return ", ".join(f"“{word}”" for word in words)
+
+
 def snippet(text: str, query: str, size: int = SNIPPET_WORDS) -> str:
     """The passage of ``text`` where the query's terms are densest, HTML-escaped, with the
     matches in ``<mark>``. Empty when the text has none of them."""
     if not text:
         return ""
-    tokens = [(m.start(), m.end(), fold(m.group())) for m in WORD_RE.finditer(text)]
-    folded = [token[2] for token in tokens]
-    hits: set[int] = set()
-    for term in positive_terms(query):
-        for i in range(len(folded) - len(term) + 1):
-            if tuple(folded[i : i + len(term)]) == term:
-                hits.update(range(i, i + len(term)))
+    tokens = _tokens(text)
+    hits = _hits(tokens, query)
     if not hits:
         return ""
     # The window of `size` words holding the most matches.

@@ -199,6 +199,14 @@ def add_hidden_world(public: dict, partners: dict, marker: str) -> dict:
         assurance.assessed_by = ruling
         assurance.save()
     f.DiplomaticAssuranceFactory(case=secret_case, assessed_by=public["ruling"], other_promises=marker)
+    # The appeal chain and authorities, both ways: the public ruling reviews and relies on the draft
+    # one; the ruling in the restricted case reviews and relies on the public one.
+    public["ruling"].reviews, public["ruling"].review_outcome = draft_ruling, cases.ReviewOutcome.OVERTURNED
+    public["ruling"].save()
+    public["ruling"].relies_on.add(draft_ruling)
+    ruling_in_secret_case.reviews, ruling_in_secret_case.review_outcome = public["ruling"], cases.ReviewOutcome.UPHELD
+    ruling_in_secret_case.save()
+    ruling_in_secret_case.relies_on.add(public["ruling"])
     f.ExtraditionRequestFactory(case=secret_case, legal_basis=cases.LegalBasis.TREATY, treaty=public["treaty"])
 
     # Breaches of an assurance alone (a breach is of a treaty, an assurance or a provision:
