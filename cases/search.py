@@ -74,7 +74,7 @@ def case_document(case: Case) -> dict[str, str]:
 
 
 def ruling_document(ruling: CourtRuling) -> dict[str, str]:
-    title = [ruling.court, ruling.international_body, ruling.docket_number, ruling.case.title]
+    title = [ruling.court, ruling.international_body, ruling.docket_number, ruling.parties, ruling.ecli, ruling.case.title]
     return {
         "names": person_names(ruling.case.public_persons),
         "title": "\n".join(filter(None, title)),

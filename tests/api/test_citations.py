@@ -98,6 +98,11 @@ def test_the_ruling_page_cites_the_judgment_and_links_the_formats(liu, client):
     assert "/api/v1/rulings/?q=torture&amp;format=ris" in listing
 
 
+@pytest.mark.parametrize("query", ["Liu v. Poland", ECLI, "37610/18"])
+def test_a_ruling_is_found_as_it_is_cited(liu, anonymous, query):
+    assert [r["id"] for r in anonymous.get("/api/v1/rulings/", {"q": query}).json()["results"]] == [liu.slug]
+
+
 def test_an_ecli_is_checked(liu, editor):
     liu.ecli = "ECLI:nonsense"
     with pytest.raises(Exception, match="An ECLI reads"):
