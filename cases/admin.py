@@ -20,6 +20,7 @@ from extraditions.admin import (
     partial_date_column,
 )
 from extraditions.forms import PartialDateInlineMixin
+from extraditions.search.backends import matching_keys
 
 from . import resources
 from .merge import merge_persons
@@ -38,7 +39,7 @@ from .models import (
     LegalProvision,
     Person,
 )
-from .search import find_persons, full_text_matches, likely_duplicates
+from .search import find_persons, likely_duplicates
 
 
 class ImportMixin(BaseImportMixin):
@@ -347,7 +348,7 @@ class CourtRulingAdmin(PublishableAdmin):
 
     def also_found(self, request, search_term):
         # The full-text search: grounds as written ("ECHR art. 3", "Art. 3 EMRK"), stems, full texts.
-        return full_text_matches(CourtRuling, search_term)
+        return matching_keys(CourtRuling, search_term)
 
 
 @admin.register(DiplomaticAssurance)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from extraditions.partial_dates import DatePrecision, PartialDate
 
@@ -61,6 +63,12 @@ class RulingReference:
         number = f"no. {self.docket}" if self.docket and self.parties else self.docket
         return ", ".join(filter(None, [self.parties, self.court, str(self.decided or ""), number, self.ecli]))
 
+    @property
+    def notes(self) -> list[str]:
+        """What a reference manager keeps as notes: the ECLI (no CSL, RIS or BibLaTeX field holds
+        one) and the decision."""
+        return [note for note in (f"ECLI: {self.ecli}" if self.ecli else "", self.decision) if note]
+
     def date_parts(self) -> list[int]:
         if self.decided is None:
             return []
@@ -85,9 +93,8 @@ class RulingReference:
             item["language"] = self.language
         if self.url:
             item["URL"] = self.url
-        notes = [f"ECLI: {self.ecli}" if self.ecli else "", self.decision]
-        if any(notes):
-            item["note"] = "\n".join(filter(None, notes))
+        if self.notes:
+            item["note"] = "\n".join(self.notes)
         return item
 
     def ris(self) -> str:
@@ -98,7 +105,7 @@ class RulingReference:
             lines += [("PY", str(parts[0])), ("DA", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts)) + "/")]
         lines += [(tag, value) for tag, value in (
             ("M1", self.docket), ("CY", self.jurisdiction), ("LA", self.language), ("UR", self.url),
-            ("N1", f"ECLI: {self.ecli}" if self.ecli else ""), ("N1", self.decision),
+            *(("N1", note) for note in self.notes),
         ) if value]
         lines.append(("ER", ""))
         return "".join(f"{tag}  - {one_line(value)}\r\n" for tag, value in lines)
@@ -106,7 +113,7 @@ class RulingReference:
     def bibtex(self) -> str:
         """A BibLaTeX ``@jurisdiction`` entry."""
         fields = [("title", self.title), ("institution", self.court), ("number", self.docket),
-                  ("date", self.decided.isoformat() if self.decided else ""), ("url", self.url), ("note", "; ".join(filter(None, [f"ECLI: {self.ecli}" if self.ecli else "", self.decision])))]
+                  ("date", self.decided.isoformat() if self.decided else ""), ("url", self.url), ("note", "; ".join(self.notes))]
         body = ",\n".join(f"  {name} = {{{tex(value)}}}" for name, value in fields if value)
         return f"@jurisdiction{{{bibtex_key(self.key)},\n{body}\n}}\n"
 
@@ -128,15 +135,23 @@ def bibtex_key(key: str) -> str:
     return re.sub(r"[^A-Za-z0-9_:-]", "-", key)
 
 
-FORMATS = {
-    # format (?format=…): media type, file extension, how a list of references is written, and
-    # what an empty list is written as (a file that says so, which the format's readers skip)
-    "csl": ("application/vnd.citationstyles.csl+json", "json",
-            lambda refs: json.dumps([r.csl() for r in refs], ensure_ascii=False, indent=2), "[]"),
-    "ris": ("application/x-research-info-systems", "ris", lambda refs: "".join(r.ris() for r in refs), "\r\n"),
-    "bib": ("application/x-bibtex", "bib", lambda refs: "\n".join(r.bibtex() for r in refs), "% No rulings match.\n"),
+class Format(NamedTuple):
+    media_type: str
+    extension: str
+    label: str  # as the site names it
+    write: Callable[[list[RulingReference]], str]
+    empty: str  # an empty list: a file that says so, which the format's readers skip
+
+
+FORMATS = {  # by the API's ?format=
+    "csl": Format("application/vnd.citationstyles.csl+json", "json", "CSL-JSON (Zotero)",
+                  lambda refs: json.dumps([r.csl() for r in refs], ensure_ascii=False, indent=2), "[]"),
+    "ris": Format("application/x-research-info-systems", "ris", "RIS", lambda refs: "".join(r.ris() for r in refs), "\r\n"),
+    "bib": Format("application/x-bibtex", "bib", "BibLaTeX", lambda refs: "\n".join(r.bibtex() for r in refs),
+                  "% No rulings match.\n"),
 }
 
 
 def written(references: list[RulingReference], format: str) -> str:
-    return FORMATS[format][2](references)
+    """The references in a format; never empty (an empty answer would lose its Content-Type)."""
+    return FORMATS[format].write(references) or FORMATS[format].empty

@@ -157,13 +157,6 @@ def register_search() -> None:
     touches(LegalProvision, lambda provisions: list(CourtRuling.objects.filter(grounds__in=provisions).distinct()))
 
 
-def full_text_matches(model, query: str, limit: int = 5000) -> list[int]:
-    """The keys of every ``model`` record, whatever its visibility, whose document matches
-    ``query``: for the staff workspace, whose own search looks in a few fields."""
-    if not is_searchable(query):
-        return []
-    return list(model._default_manager.filter(search_backend().matching(model, query)).values_list("pk", flat=True)[:limit])
-
 
 # --- finding persons by name ----------------------------------------------------------------------
 

@@ -24,7 +24,7 @@ from extraditions.visibility import hide_invisible_links, log_restricted_among, 
 
 from . import models as m
 from . import reads
-from .citations import RulingReference
+from .citations import FORMATS, RulingReference
 from .filtersets import (
     CaseFilterSet,
     CourtRulingFilterSet,
@@ -226,12 +226,9 @@ class RulingSearchView(FacetedSearchView):
         return context
 
 
-CITATION_FORMATS = {"csl": "CSL-JSON (Zotero)", "ris": "RIS", "bib": "BibLaTeX"}
-
-
 def citation_links(prefix: str) -> dict[str, str]:
     """Where the API writes references (cases/citations.py), by the name shown for each format."""
-    return {label: f"{prefix}{fmt}" for fmt, label in CITATION_FORMATS.items()}
+    return {fmt.label: f"{prefix}{name}" for name, fmt in FORMATS.items()}
 
 
 class PersonListView(FacetedSearchView):

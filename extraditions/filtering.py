@@ -399,10 +399,8 @@ class Facet:
         """The records this facet counts as "Unknown": no value at the end of its path (no related
         record at all, for a list), or an empty text."""
         condition = Q(**{f"{self.path}__isnull": True})
-        target = model
-        *relations, name = self.path.split("__")
-        for part in relations:
-            target = target._meta.get_field(part).related_model
+        relation, _, name = self.path.rpartition("__")
+        target = related_model(model, relation) if relation else model
         try:
             is_text = isinstance(target._meta.get_field(name), (models.CharField, models.TextField))
         except FieldDoesNotExist:  # a value the query computes (a treaty's status on a date)

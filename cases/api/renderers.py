@@ -20,9 +20,7 @@ class CitationRenderer(BaseRenderer):
         records = data if isinstance(data, list) else data.get("results", [data])
         if not all(isinstance(record, dict) and "court" in record for record in records):
             return JSONRenderer().render(data)  # not rulings (an OPTIONS answer's description)
-        written = citations.written([reference(record, request) for record in records], self.format)
-        # An empty answer would lose its Content-Type (DRF drops it): an empty list says so instead.
-        return (written or citations.FORMATS[self.format][3]).encode(self.charset)
+        return citations.written([reference(record, request) for record in records], self.format).encode(self.charset)
 
 
 def reference(record: dict, request) -> citations.RulingReference:
@@ -34,7 +32,7 @@ def reference(record: dict, request) -> citations.RulingReference:
 
 
 # A CSL-JSON answer, in the API's schema: a list of CSL items (https://citationstyles.org/).
-MEDIA_TYPE_SCHEMAS[citations.FORMATS["csl"][0]] = {
+MEDIA_TYPE_SCHEMAS[citations.FORMATS["csl"].media_type] = {
     "type": "array",
     "items": {
         "type": "object",
@@ -44,6 +42,6 @@ MEDIA_TYPE_SCHEMAS[citations.FORMATS["csl"][0]] = {
 }
 
 CITATION_RENDERERS = [
-    type(f"{fmt.upper()}CitationRenderer", (CitationRenderer,), {"format": fmt, "media_type": media_type})
-    for fmt, (media_type, *_) in citations.FORMATS.items()
+    type(f"{name.upper()}CitationRenderer", (CitationRenderer,), {"format": name, "media_type": fmt.media_type})
+    for name, fmt in citations.FORMATS.items()
 ]

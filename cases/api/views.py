@@ -222,7 +222,7 @@ class CourtRulingViewSet(FullTextSearchMixin, RecordViewSet):
         return response
 
     def as_attachment(self, response, name: str):
-        extension = citations.FORMATS[self.request.accepted_renderer.format][1]
+        extension = citations.FORMATS[self.request.accepted_renderer.format].extension
         response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
         return response
 

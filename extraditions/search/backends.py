@@ -172,6 +172,14 @@ def is_searchable(text: str) -> bool:
     return bool(parse_query(text))
 
 
+def matching_keys(model, query: str, limit: int = 5000) -> list[int]:
+    """The keys of every ``model`` record, whatever its visibility, whose document matches
+    ``query``: for the staff workspace, whose own search looks in a few fields."""
+    if not is_searchable(query):
+        return []
+    return list(model._default_manager.filter(backend().matching(model, query)).values_list("pk", flat=True)[:limit])
+
+
 def ranked(queryset, query: str):
     """The records of ``queryset`` that match ``query``, each annotated with its ``relevance``."""
     if not is_searchable(query):  # only excluded words, or nothing: no match, still orderable by relevance

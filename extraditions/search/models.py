@@ -43,23 +43,21 @@ class SearchDocumentQuerySet(DataVersionQuerySet):
         """For each record, how ``query`` matched its document: the best passage (``snippet``,
         summary first) and the ``reasons``: each line of its grounds that matched (a ruling's
         provision and the words of it matched), then each other part that did."""
-        from .text import line_reasons, matched_words, quoted, snippet
+        from .text import find, line_reasons, quoted
 
         documents = self.filter(content_type=ContentType.objects.get_for_model(model), object_id__in=list(pks)).only(
             "object_id", "names", "title", "grounds", "summary", "body"
         )
         found = {}
         for document in documents:
-            passages = (document.summary, document.body, document.title, document.names)
-            reasons = line_reasons(document.grounds, query)
-            reasons += [
-                f"{where} — matched {quoted(words)}"
-                for part, where in PART_REASONS.items()
-                if (words := matched_words(getattr(document, part), query))
-            ]
+            parts = {part: find(getattr(document, part), query) for part in PART_REASONS}  # each text read once
+            snippets = (parts[part].snippet() for part in ("summary", "body", "title", "names"))
             found[document.object_id] = {
-                "snippet": next((s for s in (snippet(p, query) for p in passages) if s), ""),
-                "reasons": reasons,
+                "snippet": next((snippet for snippet in snippets if snippet), ""),
+                "reasons": [
+                    *line_reasons(document.grounds, query),
+                    *(f"{where} — matched {quoted(words)}" for part, where in PART_REASONS.items() if (words := parts[part].words())),
+                ],
             }
         return found
 

@@ -150,25 +150,67 @@ SNIPPET_WORDS = 30
 
 def _tokens(text: str) -> list[tuple[int, int, str]]:
     """Each word of ``text``: where it starts and ends, and its stem."""
+    if text.isascii():  # lower case keeps every offset: one pass over the text, not one per word
+        return [(m.start(), m.end(), stem(m.group())) for m in WORD_RE.finditer(text.lower())]
     return [(m.start(), m.end(), stem(fold(m.group()))) for m in WORD_RE.finditer(text)]
 
 
 def _hits(tokens: list[tuple[int, int, str]], query: str) -> set[int]:
     """The positions of the tokens that a positive term of the query matches (a phrase: in order)."""
     found = [token[2] for token in tokens]
+    starts: dict[str, list[int]] = {}  # where each stem stands: a term is looked for only there
+    for i, word in enumerate(found):
+        starts.setdefault(word, []).append(i)
     hits: set[int] = set()
     for term in (term for clause in parse_query(query) for term in looked_for(clause)):
         term = stemmed(term)
-        for i in range(len(found) - len(term) + 1):
+        for i in starts.get(term[0], ()):
             if tuple(found[i : i + len(term)]) == term:
                 hits.update(range(i, i + len(term)))
     return hits
 
 
-def matched_words(text: str, query: str) -> list[str]:
-    """The words of ``text`` the query matches, as written, each once, in order."""
+@dataclass
+class Found:
+    """Where a query matches a text: its words (offsets and stems) and the positions of the
+    matches. A text is read once for both its snippet and the words it matched."""
+
+    text: str
+    tokens: list[tuple[int, int, str]]
+    hits: set[int]
+
+    def words(self) -> list[str]:
+        """The words the query matched, as first written, each once whatever its case, in order."""
+        written = (self.text[self.tokens[i][0] : self.tokens[i][1]] for i in sorted(self.hits))
+        first: dict[str, str] = {}
+        for word in written:
+            first.setdefault(fold(word), word)
+        return list(first.values())
+
+    def snippet(self, size: int = SNIPPET_WORDS) -> str:
+        """The passage where the matches are densest, HTML-escaped, with the matches in ``<mark>``;
+        empty when there is none."""
+        tokens, hits, text = self.tokens, self.hits, self.text
+        if not hits:
+            return ""
+        # The window of `size` words holding the most matches.
+        best_start = max(range(max(1, len(tokens) - size + 1)), key=lambda s: (sum(1 for h in hits if s <= h < s + size), -s))
+        window = range(best_start, min(len(tokens), best_start + size))
+        parts, position = [], tokens[window[0]][0]
+        for i in window:
+            start, end, _ = tokens[i]
+            parts.append(html.escape(re.sub(r"\s+", " ", text[position:start])))
+            word = html.escape(text[start:end])
+            parts.append(f"<mark>{word}</mark>" if i in hits else word)
+            position = end
+        prefix = "… " if window[0] > 0 else ""
+        suffix = " …" if window[-1] < len(tokens) - 1 else ""
+        return prefix + "".join(parts).strip() + suffix
+
+
+def find(text: str, query: str) -> Found:
     tokens = _tokens(text or "")
-    return list(dict.fromkeys(text[tokens[i][0] : tokens[i][1]] for i in sorted(_hits(tokens, query))))
+    return Found(text or "", tokens, _hits(tokens, query))
 
 
 # A line of a document's ``grounds`` part reads "reason — words": when the query matches the line,
@@ -182,11 +224,11 @@ def line_reasons(text: str, query: str) -> list[str]:
     ECHR art. 3's line, not also art. 2's), else every line that holds one."""
     matched = []
     for line in (text or "").splitlines():
-        tokens = _tokens(line)
-        found = {tokens[i][2] for i in _hits(tokens, query)}
+        line_found = find(line, query)
+        found = {line_found.tokens[i][2] for i in line_found.hits}
         if found:
             whole = any(all(set(stemmed(term)) <= found for term in looked_for(clause)) for clause in parse_query(query))
-            matched.append((whole, line, matched_words(line, query)))
+            matched.append((whole, line, line_found.words()))
     if any(whole for whole, _, _ in matched):
         matched = [item for item in matched if item[0]]
     return [f"{line.split(REASON_SEPARATOR, 1)[0]} — matched {quoted(words)}" for _, line, words in matched]
@@ -197,24 +239,5 @@ def quoted(words: list[str]) -> str:
 
 
 def snippet(text: str, query: str, size: int = SNIPPET_WORDS) -> str:
-    """The passage of ``text`` where the query's terms are densest, HTML-escaped, with the
-    matches in ``<mark>``. Empty when the text has none of them."""
-    if not text:
-        return ""
-    tokens = _tokens(text)
-    hits = _hits(tokens, query)
-    if not hits:
-        return ""
-    # The window of `size` words holding the most matches.
-    best_start = max(range(max(1, len(tokens) - size + 1)), key=lambda s: (sum(1 for h in hits if s <= h < s + size), -s))
-    window = range(best_start, min(len(tokens), best_start + size))
-    parts, position = [], tokens[window[0]][0]
-    for i in window:
-        start, end, _ = tokens[i]
-        parts.append(html.escape(re.sub(r"\s+", " ", text[position:start])))
-        word = html.escape(text[start:end])
-        parts.append(f"<mark>{word}</mark>" if i in hits else word)
-        position = end
-    prefix = "… " if window[0] > 0 else ""
-    suffix = " …" if window[-1] < len(tokens) - 1 else ""
-    return prefix + "".join(parts).strip() + suffix
+    """The passage of ``text`` where the query's terms are densest (``Found.snippet``)."""
+    return find(text, query).snippet(size)

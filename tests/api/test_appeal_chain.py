@@ -69,7 +69,9 @@ def test_a_hidden_ruling_leaves_the_chain_and_the_authorities_for_the_public(cha
     appeal.visibility, appeal.publication_status = RESTRICTED["visibility"], RESTRICTED["publication_status"]
     appeal.save()
     chain["later"].relies_on.add(appeal)
-    assert detail(anonymous, chain["supreme"])["reviews"] is None
+    supreme = detail(anonymous, chain["supreme"])
+    assert supreme["reviews"] is None and supreme["review_outcome"] == ""  # "upheld" would tell of a hidden ruling
+    assert "On review" not in anonymous.get(chain["supreme"].get_absolute_url()).content.decode()
     assert detail(anonymous, chain["first"])["reviewed_by"] == []
     assert ids(detail(anonymous, chain["later"])["relies_on"]) == [chain["echr"].slug]
     assert appeal.slug not in anonymous.get(f"/api/v1/rulings/{chain['later'].slug}/").content.decode()
