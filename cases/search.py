@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, transaction
 from django.db.models import Case as SqlCase
@@ -27,6 +28,8 @@ from extraditions.search.names import (
 )
 from extraditions.search.text import REASON_SEPARATOR, fold, parse_query
 from extraditions.visibility import PUBLIC, SYSTEM, is_staff_session, matches_in_memory, original_name
+from sources.models import Citation, Source, SourceKind
+from sources.search import judgments_of, judgments_prefetch, judgments_text, page_hits
 
 from .models import (
     Alias,
@@ -80,7 +83,8 @@ def ruling_document(ruling: CourtRuling) -> dict[str, str]:
         "title": "\n".join(filter(None, title)),
         "grounds": "\n".join(ruling_grounds(ruling)),
         "summary": ruling.summary,
-        "body": ruling.full_text,
+        # The judgment itself, where a public copy is attached to a source cited for the ruling.
+        "body": "\n\n".join(filter(None, [ruling.full_text, judgments_text(ruling)])),
     }
 
 
@@ -145,7 +149,8 @@ def register_search() -> None:
     register(
         SearchKind(
             "ruling", CourtRuling, ruling_document, select=("case",),
-            prefetch=lambda: [public_persons("case__persons"), "grounds"],
+            prefetch=lambda: [public_persons("case__persons"), "grounds", judgments_prefetch()],
+            page_hits=lambda pks, query: page_hits(judgments_of(CourtRuling, pks), query),
         )
     )
     # A person's name or visibility shows in their cases' and rulings' documents.
@@ -155,6 +160,14 @@ def register_search() -> None:
     touches(Case, lambda cases: list(CourtRuling.objects.filter(case__in=cases)))
     # A provision's names and vocabulary are in the documents of the rulings relying on it.
     touches(LegalProvision, lambda provisions: list(CourtRuling.objects.filter(grounds__in=provisions).distinct()))
+    # A judgment's text is in the documents of the rulings it is cited for, while it is public
+    # (a report cited for thousands of rulings is not a judgment: its changes touch none of them).
+    touches(Source, lambda sources: list(CourtRuling.objects.filter(
+        citations__source__in=[s for s in sources if s.kind == SourceKind.COURT_DECISION or s.page_count]
+    ).distinct()))
+    touches(Citation, lambda citations: list(CourtRuling.objects.filter(
+        pk__in=[c.object_id for c in citations if ContentType.objects.get_for_id(c.content_type_id).model_class() is CourtRuling]
+    )))
 
 
 

@@ -21,6 +21,7 @@ from extraditions.pages import PublicCountPaginator, RecordPageView, SitePageMix
 from extraditions.search.backends import ranked
 from extraditions.search.models import SearchDocument
 from extraditions.visibility import hide_invisible_links, log_restricted_among, original_name
+from sources.search import document_search, judgments_among
 
 from . import models as m
 from . import reads
@@ -151,6 +152,7 @@ class FacetedSearchView(SitePageMixin, ListView):
             match = matches.get(record.pk, {})
             record.snippet = match.get("snippet", "")  # HTML-escaped, with the matches in <mark>
             record.reasons = match.get("reasons", [])  # why it matched: a ruling's grounds, the parts
+            record.page_hits = match.get("pages", [])  # the pages of its documents that matched
         others = self.params_without()
         page_query = f"{others.urlencode()}&" if others else ""  # this list's search and filters, for page links
         # The same search and filters in the API (same parameter names): JSON, and CSV for spreadsheets.
@@ -357,12 +359,15 @@ class RulingDetailView(RecordPageView):
         in_case = reads.case_rulings(ruling, self.request.user)
         chain = ruling.appeal_chain(in_case)
         page = self.request.build_absolute_uri(ruling.get_absolute_url())
+        judgments = judgments_among(ruling.citations.all())
+        query = self.request.GET.get("q", "").strip()
         return {
             **super().get_context_data(**kwargs),
             "appeal_chain": chain if len(chain) > 1 else [],
             "related_rulings": [other for other in in_case if other not in chain],
             "reference": RulingReference.from_ruling(ruling, page),
             "citation_links": citation_links(f"{api_list_url(m.CourtRuling)}{ruling.slug}/?format="),
+            "judgments": judgments, "query": query, "page_hits": document_search(judgments, query),
         }
 
 

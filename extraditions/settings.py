@@ -225,7 +225,9 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-MEDIA_URL = "media/"
+# Attached documents are served by sources.views.SourceFileView, which asks the visibility policy:
+# never serve MEDIA_ROOT directly from a proxy (docs/deployment.md).
+MEDIA_URL = "/documents/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 # The two Chinese requesting parties are not ISO countries of their own in this domain's sense,

@@ -19,3 +19,11 @@ API_ANONYMOUS_RATE = None
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 WHITENOISE_AUTOREFRESH = True  # looks files up per request, as in development: no STATIC_ROOT needed
 WHITENOISE_USE_FINDERS = True
+
+# Attached documents go to a directory of this test process's own, removed when it ends.
+import atexit  # noqa: E402
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
+
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="extraditions-test-media-"))  # noqa: F405
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)

@@ -1,6 +1,7 @@
 """Sources, the citations that tie them to records, and the figures they report."""
 
 import hashlib
+import re
 from decimal import Decimal
 from functools import lru_cache
 
@@ -10,7 +11,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
@@ -29,6 +30,8 @@ from extraditions.partial_dates import (
     partial_date_fields,
 )
 from extraditions.visibility import is_staff_session, public_q
+
+from . import documents
 
 
 class SourceKind(models.TextChoices):
@@ -49,6 +52,14 @@ def not_too_large(file) -> None:
         raise ValidationError(f"The file is {file.size / 1024 / 1024:.1f} MB; the limit is {limit} MB.", code="too_large")
 
 
+class SourceQuerySet(VisibilityQuerySet):
+    def judgments(self):
+        """Public court decisions with text: what a ruling's search document holds of the
+        sources cited for it (a public source only, so that a ruling's index entry holds nothing
+        the public may not read)."""
+        return self.public().filter(kind=SourceKind.COURT_DECISION, page_count__gt=0)
+
+
 class Source(PublishableModel):
     """A document that facts in the tracker come from."""
 
@@ -65,12 +76,21 @@ class Source(PublishableModel):
     language = models.CharField(max_length=8, blank=True, help_text="ISO 639-1 code, e.g. en, sv, zh.")
     file = models.FileField(
         upload_to="sources/%Y/", blank=True, validators=[not_too_large],
-        help_text="The document itself (a PDF, a judgment), up to SOURCE_FILE_MAX_MB megabytes.",
+        help_text="The document itself, up to SOURCE_FILE_MAX_MB megabytes. The text of a PDF (page by page), "
+        "an HTML page or a text file is read when it is attached, and searchable.",
     )
     sha256 = models.CharField(
         "SHA-256", max_length=64, blank=True, editable=False, help_text="Computed from the attached file."
     )
+    media_type = models.CharField(
+        "kind of file", max_length=100, blank=True, editable=False, help_text="Read from the file's first bytes."
+    )
+    page_count = models.PositiveIntegerField(
+        "pages", default=0, editable=False, help_text="Pages of the attached file whose text was read (0: none)."
+    )
     notes = models.TextField(blank=True)
+
+    objects = SourceQuerySet.as_manager()
 
     published = PartialDateProperty("published_on")
 
@@ -93,12 +113,78 @@ class Source(PublishableModel):
     def get_absolute_url(self):
         return reverse("site:source-detail", args=[self.slug])
 
+    def clean(self):
+        super().clean()
+        if self.file and not self.file._committed:
+            try:  # read once here, so that an unreadable file is refused before anything is saved
+                self._document = documents.read_document(self.file)
+            except documents.UnreadableDocument as error:
+                raise ValidationError({"file": str(error)}) from error
+
     def save(self, *args, **kwargs):
+        document = None
         if self.file and not self.file._committed:
             self.sha256 = file_sha256(self.file)
+            document = self.__dict__.pop("_document", None)
+            if document is None:
+                try:
+                    document = documents.read_document(self.file)
+                except documents.UnreadableDocument as error:
+                    raise ValidationError({"file": str(error)}) from error
+            self.media_type, self.page_count = document.media_type, len(document.pages)
         elif not self.file:
-            self.sha256 = ""
-        super().save(*args, **kwargs)
+            self.sha256, self.media_type, self.page_count = "", "", 0
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            documents.keep_pages_current(self, document)
+
+    @property
+    def document_url(self) -> str:
+        """Where the attached file is served (``views.SourceFileView``, which asks the policy)."""
+        return self.file.url if self.file else ""
+
+    def page_url(self, number: int) -> str:
+        """The attached file, opened at its ``number``-th page (a PDF viewer's ``#page=``)."""
+        if self.media_type == documents.PDF and number > 1:
+            return f"{self.document_url}#page={number}"
+        return self.document_url
+
+    @property
+    def document_kind(self) -> str:
+        return documents.MEDIA_TYPE_NAMES.get(self.media_type, "file")
+
+    @property
+    def has_text(self) -> bool:
+        return self.page_count > 0 and self.media_type in documents.MEDIA_TYPES_WITH_TEXT
+
+
+class DocumentPage(models.Model):
+    """The text of one page of a source's attached file, read when it was attached
+    (``sources/documents.py``): derived data, rebuilt from the file, never edited."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="pages")
+    sha256 = models.CharField(max_length=64, help_text="Of the file the text was read from.")
+    number = models.PositiveIntegerField(help_text="1 for the file's first page: what #page=N opens.")
+    label = models.CharField(max_length=30, help_text='As printed on the page ("iv", "16").')
+    text = models.TextField(blank=True)
+
+    objects = VisibilityQuerySet.as_manager()
+
+    visibility_paths = ("source",)
+
+    class Meta:
+        ordering = ["source", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "number"], name="sources_documentpage_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="sources_documentpage_number_from_one"),
+        ]
+
+    def __str__(self):
+        return f"{self.source}, p. {self.label}"
+
+    @property
+    def url(self) -> str:
+        return self.source.page_url(self.number)
 
 
 def file_sha256(file) -> str:
@@ -116,6 +202,10 @@ class LocatorKind(models.TextChoices):
     PARAGRAPH = "paragraph", "Paragraph"
     SECTION = "section", "Section"
     OTHER = "other", "Other"
+
+
+# "p. 16", "pp. 13–15 (section …)", "page iv", "p. 15, fn. 42": the (first) page a locator names.
+PAGE_LOCATOR = re.compile(r"^\s*(?:pp?\.?|pages?)\s*([0-9]+|[ivxlcdm]+)\b", re.IGNORECASE)
 
 
 class CitationQuerySet(VisibilityQuerySet):
@@ -191,6 +281,23 @@ class Citation(BaseModel):
 
     def __str__(self):
         return f"{self.source}, {self.locator}" if self.locator else str(self.source)
+
+    @property
+    def page_label(self) -> str:
+        """The page the locator names, as printed ("p. 16" → "16"); empty when it names none."""
+        match = PAGE_LOCATOR.match(self.locator)
+        if match:
+            return match.group(1)
+        bare = self.locator.strip()
+        return bare if self.locator_kind == LocatorKind.PAGE and bare.isalnum() else ""
+
+    @property
+    def page_link(self) -> str:
+        """A link that opens the source's attached PDF at the cited page; empty without one."""
+        label = self.page_label
+        if not (label and self.source.file and self.source.media_type == documents.PDF):
+            return ""
+        return reverse("site:source-page", args=[self.source.slug, label])
 
 
 class FigureMetric(models.TextChoices):

@@ -36,8 +36,9 @@ REGISTERED = sorted(
 def test_every_domain_model_is_registered():
     from django.apps import apps
 
-    # Participants are entered inline in their case; name forms are derived search data, never edited.
-    not_on_their_own = {"CaseParticipant", "PersonName"}
+    # Participants are entered inline in their case; name forms and a document's pages of text are
+    # derived data, never edited.
+    not_on_their_own = {"CaseParticipant", "PersonName", "DocumentPage"}
     for app_label in DOMAIN_APPS:
         for model in apps.get_app_config(app_label).get_models():
             if not model.__name__.startswith("Historical") and model.__name__ not in not_on_their_own:

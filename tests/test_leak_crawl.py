@@ -41,7 +41,7 @@ MARKER = "Qzvx"  # in no word of any language the seed or factories use
 # search below finds some with one of the words (test_staff_searching_the_same_words_find_the_marker).
 SEARCHES = [
     "person", "case", "summary", "refused", "treaty", "report", "alias", "real name", "prison", "notice",
-    "counted", "vote", "cited", "breach", "promise",
+    "counted", "vote", "cited", "breach", "promise", "judgment",
 ]
 ROOTS = [
     "/", "/sitemap.xml", "/robots.txt", "/api/v1/", "/api/v1/schema/", "/api/v1/docs/", "/api/v1/redoc/",

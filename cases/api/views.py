@@ -62,7 +62,7 @@ class PersonViewSet(RecordViewSet):
             name_match = self.name_matches.get(person.pk)
             reasons = [name_match.reason] if name_match else ["mentioned in the biography or occupation"]
             text = "" if name_match else snippet("\n".join(filter(None, [person.occupation, person.biography])), query)
-            matches[person.pk] = {"relevance": person.relevance, "snippet": text, "reasons": reasons}
+            matches[person.pk] = {"relevance": person.relevance, "snippet": text, "reasons": reasons, "pages": []}
         return matches
 
 

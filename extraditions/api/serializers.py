@@ -325,6 +325,13 @@ def choice_label(model: type[models.Model], field: str, value) -> str:
         return str(value)
 
 
+class PageHitSerializer(serializers.Serializer):
+    document = serializers.CharField(help_text="The title of the source whose attached document matched.")
+    page = serializers.CharField(allow_null=True, help_text='The page as printed ("16"); null for a document of one page (HTML, text).')
+    url = serializers.CharField(help_text="Opens the document at that page (#page=N).")
+    snippet = serializers.CharField(help_text="The page's best passage, HTML-escaped, matches in <mark>.")
+
+
 class SearchMatchSerializer(serializers.Serializer):
     relevance = serializers.FloatField(help_text="Higher is better; comparable within one list only.")
     snippet = serializers.CharField(help_text="The best passage, HTML-escaped, matches in <mark>.")
@@ -333,6 +340,10 @@ class SearchMatchSerializer(serializers.Serializer):
         help_text="Why the record matched: a person's name or spelling; for a ruling, each legal ground or "
         "assessment the query names (e.g. relies on ECHR art. 3 — matched “torture”), then each part of the "
         "record where the words were found.",
+    )
+    pages = PageHitSerializer(
+        many=True,
+        help_text="The pages of attached documents that matched (a source's document, a ruling's judgment), in order.",
     )
 
 

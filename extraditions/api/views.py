@@ -310,6 +310,6 @@ class FullTextSearchMixin:
     def search_matches(self, records, query: str) -> dict[int, dict]:
         found = SearchDocument.objects.matches(self.model, [r.pk for r in records], query)
         return {
-            r.pk: {"relevance": getattr(r, "relevance", None), **found.get(r.pk, {"snippet": "", "reasons": []})}
+            r.pk: {"relevance": getattr(r, "relevance", None), **found.get(r.pk, {"snippet": "", "reasons": [], "pages": []})}
             for r in records
         }

@@ -25,6 +25,22 @@ from .models import SearchDocument
 
 
 @dataclass(frozen=True)
+class PageHit:
+    """A page of an attached document that a query matched."""
+
+    document: str  # the source's title
+    label: str  # the page as printed ("16"); "1" for a document of one page
+    url: str  # opens the document at that page
+    snippet: str  # HTML-escaped, the matches in <mark>
+    words: tuple[str, ...]  # the words matched, as written
+    single_page: bool = False  # an HTML or text document: no page to name
+
+    @property
+    def page(self) -> str | None:
+        return None if self.single_page else self.label
+
+
+@dataclass(frozen=True)
 class SearchKind:
     """A searchable kind of record: ``document`` gives its parts (names, title, summary, body).
 
@@ -39,6 +55,9 @@ class SearchKind:
     prefetch: Callable[[], list] = list  # fresh Prefetch objects each time
     after_index: Callable[[list[Model]], None] | None = None  # e.g. rebuild persons' name forms
     after_unindex: Callable[[int], None] | None = None  # e.g. drop them, given the deleted record's pk
+    # Where the body's attached documents are: for records' keys and a query, each record's pages
+    # the query matches (a source's own document, a ruling's judgments), to say on which page.
+    page_hits: Callable[[list[int], str], dict[int, list[PageHit]]] | None = None
 
     def records(self, pks: list[int]):
         """The records with these keys, with what their documents read."""
@@ -140,6 +159,12 @@ def deferred():
 
 def _deferring() -> bool:
     return getattr(_pending, "records", None) is not None
+
+
+def changed(record: Model) -> None:
+    """Re-index what ``record`` is part of, after a change the signals do not see (rows derived
+    from it written in bulk): at once, or at the end of a :func:`deferred` block."""
+    _on_save(type(record), record)
 
 
 def _on_save(sender, instance, raw=False, **kwargs):

@@ -41,25 +41,65 @@ class SearchDocumentQuerySet(DataVersionQuerySet):
 
     def matches(self, model, pks, query: str) -> dict[int, dict]:
         """For each record, how ``query`` matched its document: the best passage (``snippet``,
-        summary first) and the ``reasons``: each line of its grounds that matched (a ruling's
-        provision and the words of it matched), then each other part that did."""
+        summary first), the ``reasons``: each line of its grounds that matched (a ruling's
+        provision and the words of it matched), then each other part that did, and the ``pages``
+        of its attached documents that matched (a source's, a ruling's judgments), each with its
+        passage and a link that opens the document there."""
+        from .indexing import KINDS
         from .text import find, line_reasons, quoted
 
         documents = self.filter(content_type=ContentType.objects.get_for_model(model), object_id__in=list(pks)).only(
             "object_id", "names", "title", "grounds", "summary", "body"
         )
-        found = {}
-        for document in documents:
-            parts = {part: find(getattr(document, part), query) for part in PART_REASONS}  # each text read once
+        found = {  # each text read once
+            document.object_id: (document, {part: find(getattr(document, part), query) for part in PART_REASONS})
+            for document in documents
+        }
+        kind = KINDS.get(model)
+        in_body = [pk for pk, (_, parts) in found.items() if parts["body"].hits]
+        pages = kind.page_hits(in_body, query) if kind and kind.page_hits and in_body else {}
+        matches = {}
+        for pk, (document, parts) in found.items():
             snippets = (parts[part].snippet() for part in ("summary", "body", "title", "names"))
-            found[document.object_id] = {
+            reasons = [*line_reasons(document.grounds, query)]
+            for part, where in PART_REASONS.items():
+                if part == "body" and pages.get(pk):
+                    reasons += page_reasons(pages[pk])
+                elif words := parts[part].words():
+                    reasons.append(f"{where} — matched {quoted(words)}")
+            matches[pk] = {
                 "snippet": next((snippet for snippet in snippets if snippet), ""),
-                "reasons": [
-                    *line_reasons(document.grounds, query),
-                    *(f"{where} — matched {quoted(words)}" for part, where in PART_REASONS.items() if (words := parts[part].words())),
+                "reasons": reasons,
+                "pages": [
+                    {"document": hit.document, "page": hit.page, "url": hit.url, "snippet": hit.snippet}
+                    for hit in pages.get(pk, [])
                 ],
             }
-        return found
+        return matches
+
+
+PAGES_NAMED = 10  # in a reason; the match's pages list them all
+
+
+def page_reasons(hits) -> list[str]:
+    """A reason per document: "in <title>, p. 3, 7 — matched “torture”"."""
+    from .text import fold, quoted
+
+    by_document: dict[str, list] = {}
+    for hit in hits:
+        by_document.setdefault(hit.document, []).append(hit)
+    reasons = []
+    for document, document_hits in by_document.items():
+        words: dict[str, str] = {}
+        for word in (word for hit in document_hits for word in hit.words):
+            words.setdefault(fold(word), word)
+        labels = [hit.label for hit in document_hits if not hit.single_page]
+        where = f"in {document}"
+        if labels:
+            more = f" and {len(labels) - PAGES_NAMED} more" if len(labels) > PAGES_NAMED else ""
+            where += f", p{'p' if len(labels) > 1 else ''}. {', '.join(labels[:PAGES_NAMED])}{more}"
+        reasons.append(f"{where} — matched {quoted(list(words.values()))}")
+    return reasons
 
 
 class SearchDocument(models.Model):

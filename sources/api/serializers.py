@@ -44,16 +44,32 @@ class CitedRecordMixin(serializers.Serializer):
     citations = CitationBriefSerializer(many=True, read_only=True, help_text="The sources behind this record.")
 
 
+class AttachedFileField(serializers.Field):
+    """An attached file as the address it is served at (through the visibility policy), or null."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        if not value:
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(value.url) if request is not None else value.url
+
+
 class SourceSerializer(SearchMatchMixin, RecordSerializer):
     document_url = StrictURLField(source="url", max_length=1000, required=False, allow_blank=True)
+    file_url = extend_schema_field({"type": "string", "format": "uri", "nullable": True})(AttachedFileField)(
+        source="file", help_text="Our copy of the document, if one is attached; its text is searched page by page."
+    )
 
     class Meta:
         model = Source
         fields = (
             *RECORD_FIELDS, "match", "slug", "kind", "title", "author", "publisher", "published", "document_url",
-            "archived_url", "language", "sha256", "notes", *BOOKKEEPING_FIELDS,
+            "archived_url", "language", "file_url", "media_type", "page_count", "sha256", "notes", *BOOKKEEPING_FIELDS,
         )
-        read_only_fields = ("sha256",)
+        read_only_fields = ("sha256", "media_type", "page_count")
 
 
 class CitedRecordSchema(serializers.Serializer):

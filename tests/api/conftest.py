@@ -15,7 +15,9 @@ from rest_framework.test import APIClient
 from cases import models as cases
 from extraditions.models import CitableModel, PublicationStatus, Visibility
 from extraditions.tokens import issue_token
+from sources.models import SourceKind
 from tests import factories as f
+from tests.documents import pdf, upload
 
 
 def build_world(tag: str = "", **publication) -> dict:
@@ -138,6 +140,12 @@ def build_public_world(marker: str) -> tuple[dict, dict]:
     f.CaseEventFactory(case=case, person=pseudonymous, description="Questioned public")
     f.DetentionFactory(case=case_two, person=pseudonymous, place="Prison public two")
     public["notice_two"] = f.InterpolNoticeFactory(subject=pseudonymous, notes="Notice public two")
+    # The public ruling's judgment, read page by page: its pages are what a search shows of it.
+    public["judgment"] = f.SourceFactory(
+        slug="judgment-public", title="Judgment public", kind=SourceKind.COURT_DECISION,
+        file=upload("judgment-public.pdf", pdf("Cover", "Judgment public on page two")),
+    )
+    f.CitationFactory(source=public["judgment"], record=public["ruling"], locator="p. 2")
     f.CitationFactory(source=public["source"], record=pseudonymous, note="Cited public")
     # Public records whose links add_hidden_world points at hidden ones.
     public["assurance_two"] = f.DiplomaticAssuranceFactory(case=case, giver="Embassy")
@@ -230,9 +238,17 @@ def add_hidden_world(public: dict, partners: dict, marker: str) -> dict:
 
     # A restricted and a draft source: cited for public records (the draft one for each kind), and
     # the restricted one behind a public alias.
-    secret_source = f.SourceFactory(slug=f"{marker}-source", title=f"{marker} source", **RESTRICTED)
-    draft_source = f.SourceFactory(slug=f"{marker}-draft-source", title=f"{marker} draft source", **DRAFT)
+    # Both are judgments with a document whose words (and the marker) are on page 2, cited for the
+    # public ruling: their text must stay out of its index entry, its page and the public's searches.
+    secret_source, draft_source = (
+        f.SourceFactory(
+            slug=f"{marker}-{name}", title=f"{marker} {name}", kind=SourceKind.COURT_DECISION,
+            file=upload(f"{marker}-{name}.pdf", pdf("Cover", f"Judgment {marker} on page two")), **publication,
+        )
+        for name, publication in (("source", RESTRICTED), ("draft-source", DRAFT))
+    )
     f.CitationFactory(source=secret_source, record=case, locator=f"{marker} p. 1")
+    f.CitationFactory(source=secret_source, record=public["ruling"], locator="p. 2")
     public_step = public["treaty"].steps.get()
     for record in [*public.values(), public_step]:
         if isinstance(record, CitableModel):

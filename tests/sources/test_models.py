@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
 from sources.models import Citation, FigureQualifier, FigureUnit, ReportedFigure
+from tests.documents import pdf
 from tests.factories import CaseFactory, PersonFactory, ReportedFigureFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +19,7 @@ def media_in_tmp(settings, tmp_path):
 
 
 def test_sha256_is_computed_when_a_file_is_attached():
-    content = b"%PDF-1.4 judgment of the Supreme Court"
+    content = pdf("Judgment of the Supreme Court")
     source = SourceFactory(file=SimpleUploadedFile("verdict.pdf", content))
     assert source.sha256 == hashlib.sha256(content).hexdigest()
     source.refresh_from_db()
