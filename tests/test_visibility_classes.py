@@ -181,12 +181,12 @@ def nested_refs(data, unlinked: dict, path: str = "") -> set[tuple[str, str]]:
 def summary_models(serializer) -> dict[str, type]:
     """The CSV columns that hold related records' ids, and the model of each."""
     models = {}
-    for header, name, part in csv_columns(serializer):
-        field = serializer.fields[name]
-        if part == "id" and isinstance(field, SummaryField):
-            models[header] = field.model
-        elif part == "id" and isinstance(field, SummaryListField):
-            models[header] = field.child_relation.model
+    for column in csv_columns(serializer):
+        field = serializer.fields[column.name]
+        if column.part == "id" and isinstance(field, SummaryField):
+            models[column.header] = field.model
+        elif column.part == "id" and isinstance(field, SummaryListField):
+            models[column.header] = field.child_relation.model
     return models
 
 

@@ -213,12 +213,12 @@ class CourtRulingViewSet(FullTextSearchMixin, RecordViewSet):
         # References of the whole filtered list, not of a page: a lawyer's bibliography of the search.
         queryset = self.filter_queryset(self.get_queryset())
         records = [record for chunk in self.record_chunks(queryset) for record in chunk]
-        return self.as_attachment(Response(records), self.basename)
+        return self.as_attachment(Response(records), self.download_name())
 
     def retrieve(self, request, *args, **kwargs):
         response = super().retrieve(request, *args, **kwargs)
         if request.accepted_renderer.format in citations.FORMATS and response.status_code == 200:
-            return self.as_attachment(response, response.data["id"])
+            return self.as_attachment(response, self.download_name(response.data["id"]))
         return response
 
     def as_attachment(self, response, name: str):

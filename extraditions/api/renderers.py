@@ -1,9 +1,17 @@
 """Output formats beyond JSON: CSV for spreadsheets, problem details for errors.
 
-CSV rows are flat: a related record becomes two columns, its id (``case``) and its label
-(``case_label``), a country its code and name (``host_country``, ``host_country_name``); a list
-becomes one cell with its items separated by "; ". Cells that a
-spreadsheet would run as a formula are prefixed with an apostrophe.
+CSV rows are flat and ready to use without hand-work:
+
+- a related record, or a list of them, becomes its ids (``case``, ``persons``) and its labels
+  (``case_label``, ``persons_label``);
+- a coded value keeps its code and gets its label beside it (``outcome``, ``outcome_label``), a
+  country its name (``host_country``, ``host_country_name``);
+- a partial date is written as the source gives it ("2018", "2008-10", "2021-07-19") with its
+  precision and the first and last day it may be (``started_precision``, ``started_first_day``,
+  ``started_last_day``), so that a spreadsheet or pandas never reads "2018" as 1 January;
+- a list is one cell with its items separated by "; ".
+
+Cells that a spreadsheet would run as a formula are prefixed with an apostrophe.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import NamedTuple
 
 from django.utils.translation import get_language
 from django_countries import countries
@@ -19,7 +28,9 @@ from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
-from .serializers import SummaryField, SummaryListField
+from extraditions.partial_dates import PartialDate
+
+from .serializers import PartialDateField, SummaryField, SummaryListField
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 LIST_SEPARATOR = "; "
@@ -53,27 +64,44 @@ def is_country(field) -> bool:
     )
 
 
-def csv_columns(serializer) -> list[tuple[str, str, str]]:
-    """(column header, serializer field, part) for every column.
+class Column(NamedTuple):
+    header: str
+    name: str  # the serializer field it is read from
+    part: str  # what of the field's value: "value", "id", "label", "country_name", "choice_label", a date's part
+    choices: dict | None = None  # for "choice_label": code → label
 
-    A related record gives its id and its label; a country its code and its name.
-    """
+
+DATE_PARTS = ("precision", "first_day", "last_day")
+
+
+def csv_columns(serializer) -> list[Column]:
+    """Every column of a resource's CSV, from its serializer's fields (see the module's docstring)."""
     columns = []
     for name, field in serializer.fields.items():
         if field.write_only:
             continue
-        if isinstance(field, (SummaryField, SummaryListField)):
-            columns += [(name, name, "id"), (f"{name}_label", name, "label")]
+        if isinstance(field, (SummaryField, SummaryListField, serializers.BaseSerializer)):
+            columns += [Column(name, name, "id"), Column(f"{name}_label", name, "label")]
         elif is_country(field):
-            columns += [(name, name, "value"), (f"{name}_name", name, "country_name")]
+            columns += [Column(name, name, "value"), Column(f"{name}_name", name, "country_name")]
+        elif isinstance(field, PartialDateField):
+            columns += [Column(name, name, "value"), *(Column(f"{name}_{part}", name, part) for part in DATE_PARTS)]
+        elif isinstance(field, serializers.ChoiceField) and field.choices:
+            labels = {str(code): str(label) for code, label in field.choices.items()}
+            columns += [Column(name, name, "value"), Column(f"{name}_label", name, "choice_label", labels)]
         else:
-            columns.append((name, name, "value"))
+            columns.append(Column(name, name, "value"))
     return columns
 
 
 def identifier(item) -> str:
+    """A nested record's id; for a nested pair such as {"person": {...}, "role": "subject"}, the
+    id of the record in it."""
     if isinstance(item, dict):
-        return str(item.get("id") or item.get("code") or "")
+        own = item.get("id") or item.get("code")
+        if own:
+            return str(own)
+        return next((identifier(value) for value in item.values() if isinstance(value, dict)), "")
     return cell_text(item)
 
 
@@ -101,8 +129,20 @@ def cell_text(value) -> str:
     return str(value)
 
 
-def cell(value, part: str) -> str:
-    if part == "id":
+def date_part(value, part: str) -> str:
+    if not value:
+        return ""
+    date = PartialDate.parse(value)
+    return str(date.precision) if part == "precision" else getattr(date, part).isoformat()
+
+
+def cell(value, part: str, choices: dict | None = None) -> str:
+    if part == "choice_label":
+        codes = value if isinstance(value, list) else [value] if value not in (None, "") else []
+        text = LIST_SEPARATOR.join(choices.get(str(code), str(code)) for code in codes)
+    elif part in DATE_PARTS:
+        text = date_part(value, part)
+    elif part == "id":
         text = LIST_SEPARATOR.join(identifier(i) for i in value) if isinstance(value, list) else identifier(value) if value else ""
     elif part == "label":
         text = LIST_SEPARATOR.join(label(i) for i in value) if isinstance(value, list) else label(value) if value else ""
@@ -135,20 +175,26 @@ def csv_lines(columns, rows: Iterable[dict], header: bool = True) -> Iterator[st
         return line
 
     if header:
-        writer.writerow([column for column, _, _ in columns])
+        writer.writerow([column.header for column in columns])
         yield flush()
-    cells = [(name, part, part == "value") for _, name, part in columns]
-    for row in rows:
-        line = []
-        for name, part, plain in cells:
-            value = row.get(name)
-            # Most cells are text shown as it is: the general rule only for the others.
-            if plain and value.__class__ is str and not value.startswith(FORMULA_PREFIXES):
-                line.append(value)
-            else:
-                line.append(cell(value, part))
+    for line in csv_rows(columns, rows):
         writer.writerow(line)
         if buffer.tell() >= CHUNK_CHARACTERS:  # a few large writes to the socket, not one per row
             yield flush()
     if buffer.tell():
         yield flush()
+
+
+def csv_rows(columns, rows: Iterable[dict]) -> Iterator[list[str]]:
+    """Each record as the cells of its CSV row."""
+    cells = [(column.name, column.part, column.part == "value", column.choices) for column in columns]
+    for row in rows:
+        line = []
+        for name, part, plain, choices in cells:
+            value = row.get(name)
+            # Most cells are text shown as it is: the general rule only for the others.
+            if plain and value.__class__ is str and not value.startswith(FORMULA_PREFIXES):
+                line.append(value)
+            else:
+                line.append(cell(value, part, choices))
+        yield line

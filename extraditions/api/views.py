@@ -15,8 +15,10 @@ from itertools import islice
 from django.db import IntegrityError, transaction
 from django.db.models import Model, ProtectedError, RestrictedError
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, quote_etag
+from django.utils.text import slugify
 from rest_framework import exceptions, viewsets
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -178,6 +180,8 @@ class RecordViewSet(ApiViewMixin, viewsets.ModelViewSet):
             record = records[0]
         response = Response(record)
         set_last_modified(response, latest)
+        if request.accepted_renderer.format == CSVRenderer.format:
+            response["Content-Disposition"] = f'attachment; filename="{self.download_name(record["id"])}.csv"'
         return response
 
     def record_chunks(self, queryset):
@@ -201,8 +205,16 @@ class RecordViewSet(ApiViewMixin, viewsets.ModelViewSet):
                 yield from chunk
 
         response = StreamingHttpResponse(csv_lines(columns, rows()), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{self.basename}.csv"'
+        response["Content-Disposition"] = f'attachment; filename="{self.download_name()}.csv"'
         return response
+
+    def download_name(self, record_id: str | None = None) -> str:
+        """A downloaded file's name says what it holds and when it was made:
+        ``extraditions-tracker_cases_filtered_2026-12-01`` (``_filtered`` when any filter or search
+        narrowed the list), or a record's id for one record."""
+        what = record_id or slugify(str(self.queryset.model._meta.verbose_name_plural))
+        narrowed = record_id is None and any(key not in ("format", "page", "page_size", "ordering") for key in self.request.GET)
+        return "_".join(["extraditions-tracker", what, *(["filtered"] if narrowed else []), timezone.localdate().isoformat()])
 
     def serialized_chunks(self, queryset):
         records = queryset.iterator(chunk_size=self.csv_chunk_size)
