@@ -65,14 +65,24 @@ class Source(PublishableModel):
 
     label_is_public = True  # its name holds nobody's other names (visibility.label)
 
-    slug = models.SlugField(max_length=120, unique=True)
-    kind = models.CharField(max_length=20, choices=SourceKind.choices)
-    title = models.CharField(max_length=500)
-    author = models.CharField(max_length=300, blank=True)
-    publisher = models.CharField(max_length=300, blank=True)
-    published_on, published_on_precision = partial_date_fields("published")
-    url = models.URLField("URL", max_length=1000, blank=True)
-    archived_url = models.URLField("archived URL", max_length=1000, blank=True)
+    slug = models.SlugField(
+        max_length=120, unique=True,
+        help_text="Stable id, used in the source's URL, e.g. sd-returned-without-rights-2022.",
+    )
+    kind = models.CharField(
+        max_length=20, choices=SourceKind.choices,
+        help_text="What sort of document it is.",
+    )
+    title = models.CharField(max_length=500, help_text="The document's title.")
+    author = models.CharField(max_length=300, blank=True, help_text="Who wrote it, where named.")
+    publisher = models.CharField(
+        max_length=300, blank=True, help_text="Who published it: an NGO, a court, a newspaper, …"
+    )
+    published_on, published_on_precision = partial_date_fields("published", help_text="When it was published.")
+    url = models.URLField("URL", max_length=1000, blank=True, help_text="Where the document is published online.")
+    archived_url = models.URLField(
+        "archived URL", max_length=1000, blank=True, help_text="A copy in a web archive, should the original move."
+    )
     language = models.CharField(max_length=8, blank=True, help_text="ISO 639-1 code, e.g. en, sv, zh.")
     file = models.FileField(
         upload_to="sources/%Y/", blank=True, validators=[not_too_large],
@@ -80,15 +90,17 @@ class Source(PublishableModel):
         "an HTML page or a text file is read when it is attached, and searchable.",
     )
     sha256 = models.CharField(
-        "SHA-256", max_length=64, blank=True, editable=False, help_text="Computed from the attached file."
+        "SHA-256", max_length=64, blank=True, editable=False,
+        help_text="The SHA-256 digest of the attached file, to check a copy; empty without a file.",
     )
     media_type = models.CharField(
-        "kind of file", max_length=100, blank=True, editable=False, help_text="Read from the file's first bytes."
+        "kind of file", max_length=100, blank=True, editable=False,
+        help_text="The attached file's media type (application/pdf, text/html, …), read from its first bytes.",
     )
     page_count = models.PositiveIntegerField(
         "pages", default=0, editable=False, help_text="Pages of the attached file whose text was read (0: none)."
     )
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, help_text="Notes on the source, in our own words.")
 
     objects = SourceQuerySet.as_manager()
 
@@ -254,15 +266,20 @@ class Citation(BaseModel):
 
     label_is_public = True  # its name holds nobody's other names (visibility.label)
 
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations_made")
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="citations_made", help_text="The source cited."
+    )
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     record = GenericForeignKey("content_type", "object_id")
     locator = models.CharField(
         max_length=200, blank=True, help_text='Where in the source: "p. 16", "fn. 18", "para. 4".'
     )
-    locator_kind = models.CharField(max_length=10, choices=LocatorKind.choices, blank=True)
-    note = models.TextField(blank=True)
+    locator_kind = models.CharField(
+        max_length=10, choices=LocatorKind.choices, blank=True,
+        help_text="What the locator names.",
+    )
+    note = models.TextField(blank=True, help_text="A note on what the source says there, in our own words.")
 
     objects = CitationQuerySet.as_manager()
 
@@ -289,7 +306,7 @@ class Citation(BaseModel):
         if match:
             return match.group(1)
         bare = self.locator.strip()
-        return bare if self.locator_kind == LocatorKind.PAGE and bare.isalnum() else ""
+        return bare if self.locator_kind == LocatorKind.PAGE and bare.isascii() and bare.isalnum() else ""
 
     @property
     def page_link(self) -> str:
@@ -351,23 +368,42 @@ class ReportedFigure(PublishableModel):
     label_is_public = True  # its name holds nobody's other names (visibility.label)
     column_properties = ("value_label", "period_label")  # from its own columns (api/projection.py)
 
-    metric = models.CharField(max_length=40, choices=FigureMetric.choices, db_index=True)
+    metric = models.CharField(
+        max_length=40, choices=FigureMetric.choices, db_index=True,
+        help_text="What is counted, e.g. Red Notices issued; metric_detail says exactly.",
+    )
     metric_detail = models.CharField(max_length=300, blank=True, help_text="What exactly is counted.")
     scope_country = CountryField(blank=True, help_text="Empty for a worldwide figure.")
     scope_label = models.CharField(
         max_length=200, blank=True, help_text='A scope that is not one country, e.g. "EU member states".'
     )
-    year_from = models.PositiveSmallIntegerField(null=True, blank=True)
-    year_to = models.PositiveSmallIntegerField(null=True, blank=True)
-    as_of, as_of_precision = partial_date_fields("as of", help_text="For counts at a point in time.")
-    value = models.DecimalField(max_digits=16, decimal_places=4, validators=figure_bounds)
+    year_from = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The first year of the period counted."
+    )
+    year_to = models.PositiveSmallIntegerField(
+        null=True, blank=True,
+        help_text="The last year of the period counted; empty or equal to year_from for one year.",
+    )
+    as_of, as_of_precision = partial_date_fields(
+        "as of", help_text="For a count at a point in time (e.g. notices in circulation): the date it refers to."
+    )
+    value = models.DecimalField(
+        max_digits=16, decimal_places=4, validators=figure_bounds,
+        help_text="The figure as the source gives it; for a range, its lower bound.",
+    )
     value_high = models.DecimalField(
         max_digits=16, decimal_places=4, null=True, blank=True, validators=figure_bounds,
         help_text="Upper bound of a range.",
     )
-    unit = models.CharField(max_length=10, choices=FigureUnit.choices)
-    qualifier = models.CharField(max_length=16, choices=FigureQualifier.choices, default=FigureQualifier.EXACT)
-    notes = models.TextField(blank=True)
+    unit = models.CharField(
+        max_length=10, choices=FigureUnit.choices,
+        help_text="What the value counts.",
+    )
+    qualifier = models.CharField(
+        max_length=16, choices=FigureQualifier.choices, default=FigureQualifier.EXACT,
+        help_text="How the source qualifies the figure; a range runs from value to value_high.",
+    )
+    notes = models.TextField(blank=True, help_text="Notes on the figure, in our own words.")
 
     as_of_date = PartialDateProperty("as_of")
 

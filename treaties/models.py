@@ -77,18 +77,24 @@ class Treaty(PublishableModel):
 
     label_is_public = True  # its name holds nobody's other names (visibility.label)
 
-    slug = models.SlugField(max_length=120, unique=True)
-    kind = models.CharField(max_length=30, choices=TreatyKind.choices, db_index=True)
+    slug = models.SlugField(
+        max_length=120, unique=True, help_text="Stable id, used in the treaty's URL, e.g. extradition-cn-be."
+    )
+    kind = models.CharField(
+        max_length=30, choices=TreatyKind.choices, db_index=True,
+        help_text="What the treaty is about.",
+    )
     china_party = models.CharField(
-        "Chinese party", max_length=5, choices=ChineseParty.choices, default=ChineseParty.PRC
+        "Chinese party", max_length=5, choices=ChineseParty.choices, default=ChineseParty.PRC,
+        help_text="The Chinese party to the treaty.",
     )
     counterpart = CountryField(db_index=True, blank=True, help_text="The other state; blank for an organisation.")
     counterpart_organisation = models.CharField(
         max_length=200, blank=True, help_text="When the other party is an international organisation (e.g. UNODC)."
     )
-    title = models.CharField(max_length=500)
+    title = models.CharField(max_length=500, help_text="The treaty's title.")
 
-    signed_on, signed_on_precision = partial_date_fields("signed")
+    signed_on, signed_on_precision = partial_date_fields("signed", help_text="When the treaty was signed.")
     # A treaty a source shows as signed (a list of treaties awaiting ratification) without the
     # signing date: signed by then, of unknown status before.
     known_signed_by, known_signed_by_precision = partial_date_fields(
@@ -100,10 +106,14 @@ class Treaty(PublishableModel):
         help_text="What shows it signed by that date, and so how far the figures that count it can be trusted.",
     )
     china_approved_on, china_approved_on_precision = partial_date_fields(
-        "approved by China's legislature", help_text="Approval by the NPC Standing Committee."
+        "approved by China's legislature", help_text="When the NPC Standing Committee approved the treaty."
     )
-    counterpart_ratified_on, counterpart_ratified_on_precision = partial_date_fields("ratified by the counterpart")
-    in_force_on, in_force_on_precision = partial_date_fields("entered into force")
+    counterpart_ratified_on, counterpart_ratified_on_precision = partial_date_fields(
+        "ratified by the counterpart", help_text="When the other party ratified the treaty."
+    )
+    in_force_on, in_force_on_precision = partial_date_fields(
+        "entered into force", help_text="When the treaty entered into force."
+    )
     # Many sources say a treaty is in force (an official list of 2018, a court applying it) without
     # saying since when: that evidence counts from its date, and before it the status is unknown.
     known_in_force_on, known_in_force_on_precision = partial_date_fields(
@@ -114,14 +124,28 @@ class Treaty(PublishableModel):
         "evidence of being in force", max_length=20, choices=EvidenceBasis.choices, blank=True,
         help_text="What shows it in force on that date: a source on this treaty, a weak list, or an official count.",
     )
-    suspended_on, suspended_on_precision = partial_date_fields("suspended")
-    terminated_on, terminated_on_precision = partial_date_fields("terminated")
+    suspended_on, suspended_on_precision = partial_date_fields("suspended", help_text="When the treaty was suspended.")
+    terminated_on, terminated_on_precision = partial_date_fields(
+        "terminated", help_text="When the treaty was terminated."
+    )
 
     # Notable provisions; None means the text has not been checked.
-    simplified_procedure = models.BooleanField(null=True, blank=True, help_text="Simplified extradition procedure.")
-    death_penalty_refusal = models.BooleanField(null=True, blank=True, help_text="Refusal where death penalty applies.")
-    political_offence_exception = models.BooleanField(null=True, blank=True)
-    nationals_refusal = models.BooleanField(null=True, blank=True, help_text="Refusal to extradite own nationals.")
+    simplified_procedure = models.BooleanField(
+        null=True, blank=True,
+        help_text="Provides a simplified extradition procedure; null: the text has not been checked.",
+    )
+    death_penalty_refusal = models.BooleanField(
+        null=True, blank=True,
+        help_text="Provides for refusal where the death penalty applies; null: the text has not been checked.",
+    )
+    political_offence_exception = models.BooleanField(
+        null=True, blank=True,
+        help_text="Has the political offence exception; null: the text has not been checked.",
+    )
+    nationals_refusal = models.BooleanField(
+        null=True, blank=True,
+        help_text="Provides for refusing to extradite own nationals; null: the text has not been checked.",
+    )
     notes = models.TextField(blank=True, help_text="Uncertainties and disagreements between sources.")
 
     signed = PartialDateProperty("signed_on")
@@ -202,10 +226,15 @@ class TreatyStep(CitableModel):
 
     label_is_public = True  # its name holds nobody's other names (visibility.label)
 
-    treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE, related_name="steps")
-    occurred_on, occurred_on_precision = partial_date_fields("date", required=True)
-    kind = models.CharField(max_length=30, choices=TreatyStepKind.choices)
-    description = models.TextField(blank=True)
+    treaty = models.ForeignKey(Treaty, on_delete=models.CASCADE, related_name="steps", help_text="The treaty.")
+    occurred_on, occurred_on_precision = partial_date_fields(
+        "date", required=True, help_text="When the step happened."
+    )
+    kind = models.CharField(
+        max_length=30, choices=TreatyStepKind.choices,
+        help_text="What the step was.",
+    )
+    description = models.TextField(blank=True, help_text="The step in our own words.")
 
     occurred = PartialDateProperty("occurred_on")
 

@@ -15,6 +15,7 @@ from extraditions.api.serializers import (
     BOOKKEEPING_FIELDS,
     CHANGE_FIELDS,
     RECORD_FIELDS,
+    DescribedModelSerializer,
     PartialDateField,
     RecordSerializer,
     SearchMatchMixin,
@@ -87,7 +88,7 @@ class AssuranceSummary(SummarySerializer):
         fields = (*SummarySerializer.BASE_FIELDS, "compliance")
 
 
-class ParticipantBriefSerializer(serializers.ModelSerializer):
+class ParticipantBriefSerializer(DescribedModelSerializer):
     """A person in a case, with their role."""
 
     person = PersonSummary(read_only=True)
@@ -97,7 +98,7 @@ class ParticipantBriefSerializer(serializers.ModelSerializer):
         fields = ("person", "role")
 
 
-class ParticipationBriefSerializer(serializers.ModelSerializer):
+class ParticipationBriefSerializer(DescribedModelSerializer):
     """A case a person is in, with their role."""
 
     case = CaseSummary(read_only=True)
@@ -107,7 +108,7 @@ class ParticipationBriefSerializer(serializers.ModelSerializer):
         fields = ("case", "role")
 
 
-class AliasBriefSerializer(serializers.ModelSerializer):
+class AliasBriefSerializer(DescribedModelSerializer):
     class Meta:
         model = m.Alias
         fields = ("name", "script", "kind")
@@ -234,6 +235,7 @@ class DetentionSerializer(CitedRecordMixin, RecordSerializer):
             *RECORD_FIELDS, "case", "person", "started", "ended", "is_ongoing", "duration_days", "place", "conditions",
             "citations", *CHANGE_FIELDS,
         )
+        extra_kwargs = {"is_ongoing": {"help_text": "true while the detention goes on: it has no end date."}}
 
 
 class CaseEventSerializer(CitedRecordMixin, RecordSerializer):
@@ -270,7 +272,9 @@ class InterpolNoticeSerializer(CitedRecordMixin, RecordSerializer):
 
 
 class LegalProvisionSerializer(RecordSerializer):
-    label = serializers.CharField(source="__str__", read_only=True)
+    label = serializers.CharField(
+        source="__str__", read_only=True, help_text='As the provision is cited: "ECHR art. 3".'
+    )
     search_words = serializers.ListField(
         source="vocabulary_words", child=serializers.CharField(), read_only=True,
         help_text="Every word a search finds the rulings on this provision by: the standard words for its article "
@@ -355,7 +359,7 @@ class BreachSerializer(CitedRecordMixin, RecordSerializer):
 # --- a case with its whole story, for its detail page ------------------------------------------
 
 
-class DetentionBriefSerializer(serializers.ModelSerializer):
+class DetentionBriefSerializer(DescribedModelSerializer):
     id = serializers.UUIDField(source="uid", read_only=True)
     person = PersonSummary(read_only=True)
     started = PartialDateField(read_only=True, allow_null=True)
@@ -366,7 +370,7 @@ class DetentionBriefSerializer(serializers.ModelSerializer):
         fields = ("id", "person", "started", "ended", "duration_days", "place")
 
 
-class EventBriefSerializer(serializers.ModelSerializer):
+class EventBriefSerializer(DescribedModelSerializer):
     id = serializers.UUIDField(source="uid", read_only=True)
     occurred = PartialDateField(read_only=True, allow_null=True)
 
@@ -375,7 +379,7 @@ class EventBriefSerializer(serializers.ModelSerializer):
         fields = ("id", "occurred", "kind", "description")
 
 
-class RequestBriefSerializer(serializers.ModelSerializer):
+class RequestBriefSerializer(DescribedModelSerializer):
     id = serializers.UUIDField(source="uid", read_only=True)
     requested = PartialDateField(read_only=True, allow_null=True)
     decided = PartialDateField(read_only=True, allow_null=True)
@@ -386,11 +390,11 @@ class RequestBriefSerializer(serializers.ModelSerializer):
 
 
 class CaseDetailSerializer(CaseSerializer):
-    detentions = DetentionBriefSerializer(many=True, read_only=True)
-    events = EventBriefSerializer(many=True, read_only=True)
+    detentions = DetentionBriefSerializer(many=True, read_only=True, help_text="Periods in custody in the case.")
+    events = EventBriefSerializer(many=True, read_only=True, help_text="The case's timeline.")
     requests = RequestBriefSerializer(many=True, read_only=True, help_text="Formal extradition requests.")
-    rulings = RulingSummary(many=True, read_only=True)
-    assurances = AssuranceSummary(many=True, read_only=True)
+    rulings = RulingSummary(many=True, read_only=True, help_text="Court rulings in the case.")
+    assurances = AssuranceSummary(many=True, read_only=True, help_text="Diplomatic assurances given in the case.")
 
     class Meta(CaseSerializer.Meta):
         fields = (*CaseSerializer.Meta.fields, "detentions", "events", "requests", "rulings", "assurances")

@@ -29,23 +29,40 @@ class DiplomaticAssurance(CitableModel):
 
     label_is_public = True  # its name holds nobody's other names (visibility.label)
 
-    case = models.ForeignKey("Case", on_delete=models.CASCADE, related_name="assurances")
-    given_on, given_on_precision = partial_date_fields("given")
-    giver = models.CharField(max_length=200, blank=True, help_text="Embassy, Supreme People's Court, MPS, …")
-    promises_no_death_penalty = models.BooleanField("no death penalty", default=False)
-    promises_no_torture = models.BooleanField("no torture", default=False)
-    promises_fair_trial = models.BooleanField("fair trial", default=False)
-    promises_consular_access = models.BooleanField("consular access", default=False)
-    promises_monitoring = models.BooleanField("monitoring", default=False)
-    other_promises = models.TextField(blank=True)
-    accepted_by_host = models.BooleanField("accepted by the host state", null=True, blank=True)
+    case = models.ForeignKey(
+        "Case", on_delete=models.CASCADE, related_name="assurances", help_text="The case the assurance was given in."
+    )
+    given_on, given_on_precision = partial_date_fields("given", help_text="When the assurance was given.")
+    giver = models.CharField(
+        max_length=200, blank=True, help_text="Who gave it: an embassy, the Supreme People's Court, the MPS, …"
+    )
+    promises_no_death_penalty = models.BooleanField(
+        "no death penalty", default=False, help_text="It promises that the person will not face the death penalty."
+    )
+    promises_no_torture = models.BooleanField(
+        "no torture", default=False, help_text="It promises that the person will not be tortured."
+    )
+    promises_fair_trial = models.BooleanField("fair trial", default=False, help_text="It promises a fair trial.")
+    promises_consular_access = models.BooleanField(
+        "consular access", default=False, help_text="It promises consular access to the person."
+    )
+    promises_monitoring = models.BooleanField(
+        "monitoring", default=False, help_text="It promises that the person's treatment may be monitored."
+    )
+    other_promises = models.TextField(blank=True, help_text="Any other promise, in our own words.")
+    accepted_by_host = models.BooleanField(
+        "accepted by the host state", null=True, blank=True,
+        help_text="Whether the host state accepted the assurance; null when not known.",
+    )
     assessed_by = models.ForeignKey(
-        "CourtRuling", on_delete=models.SET_NULL, null=True, blank=True, related_name="assurances_assessed"
+        "CourtRuling", on_delete=models.SET_NULL, null=True, blank=True, related_name="assurances_assessed",
+        help_text="The court ruling that assessed the assurance.",
     )
     compliance = models.CharField(
-        max_length=15, choices=AssuranceCompliance.choices, default=AssuranceCompliance.PENDING, db_index=True
+        max_length=15, choices=AssuranceCompliance.choices, default=AssuranceCompliance.PENDING, db_index=True,
+        help_text="Whether the promises were kept.",
     )
-    breach_detail = models.TextField(blank=True)
+    breach_detail = models.TextField(blank=True, help_text="How the promise was broken, in our own words.")
 
     given = PartialDateProperty("given_on")
 
@@ -93,14 +110,21 @@ class Breach(CitableModel):
 
     label_is_public = True  # its name holds nobody's other names (visibility.label)
 
-    kind = models.CharField(max_length=30, choices=BreachKind.choices)
-    occurred_on, occurred_on_precision = partial_date_fields("occurred")
-    by_whom = models.CharField("by whom", max_length=200, blank=True)
+    kind = models.CharField(
+        max_length=30, choices=BreachKind.choices,
+        help_text="What the breach was.",
+    )
+    occurred_on, occurred_on_precision = partial_date_fields("occurred", help_text="When the breach happened.")
+    by_whom = models.CharField(
+        "by whom", max_length=200, blank=True, help_text="Who committed it, e.g. PRC authorities."
+    )
     treaty = models.ForeignKey(
-        "treaties.Treaty", on_delete=models.PROTECT, null=True, blank=True, related_name="breaches"
+        "treaties.Treaty", on_delete=models.PROTECT, null=True, blank=True, related_name="breaches",
+        help_text="The treaty breached, e.g. a consular agreement.",
     )
     assurance = models.ForeignKey(
-        DiplomaticAssurance, on_delete=models.CASCADE, null=True, blank=True, related_name="breaches"
+        DiplomaticAssurance, on_delete=models.CASCADE, null=True, blank=True, related_name="breaches",
+        help_text="The diplomatic assurance breached.",
     )
     provision = models.ForeignKey(
         "LegalProvision",
@@ -110,9 +134,15 @@ class Breach(CitableModel):
         related_name="breaches",
         help_text="For a multilateral convention with no bilateral treaty behind it (e.g. the Vienna Convention).",
     )
-    case = models.ForeignKey("Case", on_delete=models.CASCADE, null=True, blank=True, related_name="breaches")
-    person = models.ForeignKey("Person", on_delete=models.PROTECT, null=True, blank=True, related_name="breaches")
-    description = models.TextField(help_text="In our own words.")
+    case = models.ForeignKey(
+        "Case", on_delete=models.CASCADE, null=True, blank=True, related_name="breaches",
+        help_text="The case it happened in, if any.",
+    )
+    person = models.ForeignKey(
+        "Person", on_delete=models.PROTECT, null=True, blank=True, related_name="breaches",
+        help_text="The person it concerns, if any.",
+    )
+    description = models.TextField(help_text="What happened, in our own words.")
 
     occurred = PartialDateProperty("occurred_on")
 

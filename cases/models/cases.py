@@ -67,29 +67,51 @@ class Case(PublishableModel):
 
     label_is_public = True  # its name holds nobody's other names (visibility.label)
 
-    slug = models.SlugField(max_length=120, unique=True)
-    title = models.CharField(max_length=300)
-    kind = models.CharField(max_length=30, choices=CaseKind.choices, db_index=True)
-    requesting_state = models.CharField(max_length=5, choices=ChineseParty.choices, default=ChineseParty.PRC)
-    host_country = CountryField(blank=True, db_index=True, help_text="Empty only when the sources do not say.")
-    started_on, started_on_precision = partial_date_fields("started")
+    slug = models.SlugField(
+        max_length=120, unique=True, help_text="Stable id, used in the case's URL, e.g. se-qiao-jianjun-2019."
+    )
+    title = models.CharField(max_length=300, help_text="E.g. Qiao Jianjun: extradition request to Sweden.")
+    kind = models.CharField(
+        max_length=30, choices=CaseKind.choices, db_index=True,
+        help_text="How the return was sought; unknown when the sources say someone was pursued or returned, not how.",
+    )
+    requesting_state = models.CharField(
+        max_length=5, choices=ChineseParty.choices, default=ChineseParty.PRC,
+        help_text="Who seeks the return.",
+    )
+    host_country = CountryField(
+        blank=True, db_index=True,
+        help_text="The country the person was to be returned from; empty only when the sources do not say.",
+    )
+    started_on, started_on_precision = partial_date_fields(
+        "started", help_text="When the attempt began, as far as the sources say."
+    )
     persons = models.ManyToManyField("Person", through="CaseParticipant", related_name="cases")
     group_size = models.PositiveIntegerField(
         null=True, blank=True, help_text="For a group: how many people in all, named or not."
     )
-    group_description = models.TextField(blank=True)
-    charges = models.TextField("charges alleged", blank=True)
+    group_description = models.TextField(blank=True, help_text="For a group: who its members are.")
+    charges = models.TextField("charges alleged", blank=True, help_text="The charges China alleges, briefly.")
     charge_category = models.CharField(
-        max_length=20, choices=ChargeCategory.choices, default=ChargeCategory.UNKNOWN, db_index=True
+        max_length=20, choices=ChargeCategory.choices, default=ChargeCategory.UNKNOWN, db_index=True,
+        help_text="The kind of crime alleged, for counting cases.",
     )
-    outcome = models.CharField(max_length=25, choices=CaseOutcome.choices, default=CaseOutcome.PENDING, db_index=True)
-    aftermath = models.CharField("after return", max_length=15, choices=Aftermath.choices, blank=True)
-    aftermath_detail = models.TextField(blank=True)
+    outcome = models.CharField(
+        max_length=25, choices=CaseOutcome.choices, default=CaseOutcome.PENDING, db_index=True,
+        help_text="How the attempt ended, or pending while it goes on: refused by the host state, withdrawn, a return "
+        "(by extradition, deportation, involuntary means or means not known), released, left for a third country, "
+        "died in custody; unknown when the sources do not say.",
+    )
+    aftermath = models.CharField(
+        "after return", max_length=15, choices=Aftermath.choices, blank=True,
+        help_text="What became of the person after the case; empty when not recorded.",
+    )
+    aftermath_detail = models.TextField(blank=True, help_text="The aftermath in our own words.")
     treaty = models.ForeignKey(
         "treaties.Treaty", on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
         help_text="The treaty invoked, if any.",
     )
-    summary = models.TextField(blank=True, help_text="In our own words.")
+    summary = models.TextField(blank=True, help_text="What happened, in our own words.")
 
     started = PartialDateProperty("started_on")
 
@@ -137,9 +159,14 @@ class ParticipantRole(models.TextChoices):
 class CaseParticipant(BaseModel):
     """A person's role in a case."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participants")
-    person = models.ForeignKey("Person", on_delete=models.PROTECT, related_name="participations")
-    role = models.CharField(max_length=15, choices=ParticipantRole.choices, default=ParticipantRole.SUBJECT)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participants", help_text="The case.")
+    person = models.ForeignKey(
+        "Person", on_delete=models.PROTECT, related_name="participations", help_text="The person in the case."
+    )
+    role = models.CharField(
+        max_length=15, choices=ParticipantRole.choices, default=ParticipantRole.SUBJECT,
+        help_text="The person's part in the case.",
+    )
 
     visibility_paths = ("case", "person")
 
@@ -171,15 +198,19 @@ class Detention(CitableModel):
     label_is_public = True  # its name holds nobody's other names (visibility.label)
     column_properties = ("is_ongoing", "duration_days")  # computed from its own columns (api/projection.py)
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="detentions")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="detentions", help_text="The case the person was held in."
+    )
     person = models.ForeignKey(
         "Person", on_delete=models.PROTECT, null=True, blank=True, related_name="detentions",
-        help_text="Empty for a detention of an unnamed group.",
+        help_text="The person held; empty for a detention of an unnamed group.",
     )
-    started_on, started_on_precision = partial_date_fields("start")
-    ended_on, ended_on_precision = partial_date_fields("end", help_text="Empty while the detention goes on.")
-    place = models.CharField(max_length=300, blank=True)
-    conditions = models.TextField(blank=True, help_text="E.g. solitary confinement.")
+    started_on, started_on_precision = partial_date_fields("start", help_text="When the custody began.")
+    ended_on, ended_on_precision = partial_date_fields(
+        "end", help_text="When the custody ended; empty while the detention goes on."
+    )
+    place = models.CharField(max_length=300, blank=True, help_text="Where the person was held.")
+    conditions = models.TextField(blank=True, help_text="Conditions of custody, e.g. solitary confinement.")
 
     started = PartialDateProperty("started_on")
     ended = PartialDateProperty("ended_on")
@@ -238,11 +269,18 @@ class CaseEvent(CitableModel):
 
     label_is_public = True  # its name holds nobody's other names (visibility.label)
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
-    occurred_on, occurred_on_precision = partial_date_fields("date", help_text="Empty when the sources give no date.")
-    kind = models.CharField(max_length=20, choices=CaseEventKind.choices)
-    person = models.ForeignKey("Person", on_delete=models.PROTECT, null=True, blank=True, related_name="events")
-    description = models.TextField(blank=True)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", help_text="The case.")
+    occurred_on, occurred_on_precision = partial_date_fields(
+        "date", help_text="When it happened; empty when the sources give no date."
+    )
+    kind = models.CharField(
+        max_length=20, choices=CaseEventKind.choices, help_text="What happened."
+    )
+    person = models.ForeignKey(
+        "Person", on_delete=models.PROTECT, null=True, blank=True, related_name="events",
+        help_text="The person it happened to, when it concerns one person of the case.",
+    )
+    description = models.TextField(blank=True, help_text="What happened, in our own words.")
 
     occurred = PartialDateProperty("occurred_on")
 
@@ -280,18 +318,31 @@ class ExtraditionRequest(CitableModel):
 
     label_is_public = True  # its name holds nobody's other names (visibility.label)
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="requests")
-    requested_on, requested_on_precision = partial_date_fields("requested")
-    requesting_authority = models.CharField(max_length=200, blank=True)
-    legal_basis = models.CharField(max_length=12, choices=LegalBasis.choices, default=LegalBasis.UNKNOWN)
-    treaty = models.ForeignKey(
-        "treaties.Treaty", on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="requests", help_text="The case.")
+    requested_on, requested_on_precision = partial_date_fields("requested", help_text="When the request was made.")
+    requesting_authority = models.CharField(
+        max_length=200, blank=True, help_text="Who made the request, e.g. the Ministry of Public Security."
     )
-    convention = models.CharField(max_length=200, blank=True, help_text="E.g. UNCAC.")
-    offences = models.TextField("offences alleged", blank=True)
-    decision = models.CharField(max_length=10, choices=RequestDecision.choices, default=RequestDecision.PENDING)
-    decided_on, decided_on_precision = partial_date_fields("decided")
-    deciding_body = models.CharField(max_length=200, blank=True)
+    legal_basis = models.CharField(
+        max_length=12, choices=LegalBasis.choices, default=LegalBasis.UNKNOWN,
+        help_text="What the request relies on; the treaty or convention is named in treaty or convention.",
+    )
+    treaty = models.ForeignKey(
+        "treaties.Treaty", on_delete=models.PROTECT, null=True, blank=True, related_name="requests",
+        help_text="The treaty invoked: given exactly when the legal basis is a treaty.",
+    )
+    convention = models.CharField(max_length=200, blank=True, help_text="The convention invoked, e.g. UNCAC.")
+    offences = models.TextField("offences alleged", blank=True, help_text="The offences the request alleges.")
+    decision = models.CharField(
+        max_length=10, choices=RequestDecision.choices, default=RequestDecision.PENDING,
+        help_text="What became of the request.",
+    )
+    decided_on, decided_on_precision = partial_date_fields(
+        "decided", help_text="When the request was decided; empty while it is pending."
+    )
+    deciding_body = models.CharField(
+        max_length=200, blank=True, help_text="Who decided, e.g. the Supreme Court of Sweden."
+    )
 
     requested = PartialDateProperty("requested_on")
     decided = PartialDateProperty("decided_on")

@@ -40,19 +40,40 @@ class InterpolNotice(PublishableModel):
 
     label_is_public = True  # its name holds nobody's other names (visibility.label)
 
-    kind = models.CharField(max_length=12, choices=NoticeKind.choices, db_index=True)
-    subject = models.ForeignKey(
-        "Person", on_delete=models.PROTECT, null=True, blank=True, related_name="notices"
+    kind = models.CharField(
+        max_length=12, choices=NoticeKind.choices, db_index=True, help_text="A Red Notice or a Diffusion."
     )
-    subject_description = models.CharField(max_length=300, blank=True, help_text="For an unnamed subject.")
-    requesting_bureau = models.CharField(max_length=5, choices=ChineseParty.choices, default=ChineseParty.PRC)
-    issued_on, issued_on_precision = partial_date_fields("issued")
-    is_public = models.BooleanField("published by INTERPOL", null=True, blank=True)
-    status = models.CharField(max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.UNKNOWN, db_index=True)
-    cancelled_on, cancelled_on_precision = partial_date_fields("cancelled")
-    cancellation_reason = models.CharField(max_length=25, choices=CancellationReason.choices, blank=True)
-    cases = models.ManyToManyField("Case", blank=True, related_name="notices")
-    notes = models.TextField(blank=True)
+    subject = models.ForeignKey(
+        "Person", on_delete=models.PROTECT, null=True, blank=True, related_name="notices",
+        help_text="The person sought; empty for an unnamed one (see subject_description).",
+    )
+    subject_description = models.CharField(
+        max_length=300, blank=True, help_text="Who is sought, when the subject is not named."
+    )
+    requesting_bureau = models.CharField(
+        max_length=5, choices=ChineseParty.choices, default=ChineseParty.PRC,
+        help_text="Whose INTERPOL bureau asked for the notice.",
+    )
+    issued_on, issued_on_precision = partial_date_fields("issued", help_text="When the notice was issued.")
+    is_public = models.BooleanField(
+        "published by INTERPOL", null=True, blank=True,
+        help_text="Whether INTERPOL published the notice; null when not known.",
+    )
+    status = models.CharField(
+        max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.UNKNOWN, db_index=True,
+        help_text="The notice's status as last known.",
+    )
+    cancelled_on, cancelled_on_precision = partial_date_fields(
+        "cancelled", help_text="When the notice was cancelled; only a cancelled notice has one."
+    )
+    cancellation_reason = models.CharField(
+        max_length=25, choices=CancellationReason.choices, blank=True,
+        help_text="Why the notice was cancelled; only a cancelled notice has a reason.",
+    )
+    cases = models.ManyToManyField(
+        "Case", blank=True, related_name="notices", help_text="The cases the notice was issued in."
+    )
+    notes = models.TextField(blank=True, help_text="Notes in our own words.")
 
     issued = PartialDateProperty("issued_on")
     cancelled = PartialDateProperty("cancelled_on")

@@ -27,9 +27,11 @@ class Affiliation(BaseModel):
 
     label_is_public = True  # its name holds nobody's other names (visibility.label)
 
-    slug = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
+    slug = models.SlugField(
+        max_length=60, unique=True, help_text="Stable id, used in the affiliation's URL and in filters, e.g. uyghur."
+    )
+    name = models.CharField(max_length=100, unique=True, help_text="E.g. Uyghur, Falun Gong practitioner.")
+    description = models.TextField(blank=True, help_text="Who the group are, in our own words.")
 
     class Meta:
         ordering = ["name", "pk"]
@@ -62,27 +64,52 @@ class CurrentSituation(models.TextChoices):
 class Person(PublishableModel):
     """One real person, whatever the spellings of their name in the sources."""
 
-    slug = models.SlugField(max_length=120, unique=True)
+    slug = models.SlugField(
+        max_length=120, unique=True,
+        help_text="Stable id, used in the person's URL: the romanised name (qiao-jianjun), or a description for an "
+        "unnamed person.",
+    )
     name = models.CharField(
         "primary name", max_length=200, db_index=True, help_text="Romanised; for a pseudonymous person, the pseudonym."
     )
-    name_original = models.CharField("name in original script", max_length=200, blank=True)
-    original_script = models.CharField(max_length=20, choices=Script.choices, blank=True)
+    name_original = models.CharField(
+        "name in original script", max_length=200, blank=True,
+        help_text="The name in its own script (乔建军); never shown to the public for a pseudonymous person.",
+    )
+    original_script = models.CharField(
+        max_length=20, choices=Script.choices, blank=True, help_text="The script of the name in original script."
+    )
     is_pseudonym = models.BooleanField(
         "pseudonymous", default=False, help_text="The name is a pseudonym protecting the person."
     )
     is_unnamed = models.BooleanField(
         "unnamed", default=False, help_text="The sources do not name the person; the name is a description."
     )
-    citizenships = CountryField(multiple=True, blank=True)
-    affiliations = models.ManyToManyField(Affiliation, blank=True, related_name="persons")
-    occupation = models.CharField(max_length=200, blank=True)
-    asylum_status = models.CharField(max_length=20, choices=AsylumStatus.choices, blank=True)
-    asylum_country = CountryField("asylum granted or examined by", blank=True)
-    asylum_by_unhcr = models.BooleanField("UNHCR mandate", default=False)
-    asylum_since, asylum_since_precision = partial_date_fields("asylum since")
+    citizenships = CountryField(
+        multiple=True, blank=True, help_text="Every citizenship the person holds, as ISO 3166-1 alpha-2 codes."
+    )
+    affiliations = models.ManyToManyField(
+        Affiliation, blank=True, related_name="persons",
+        help_text="The groups that explain why the person is targeted (Uyghur, Falun Gong practitioner, …).",
+    )
+    occupation = models.CharField(max_length=200, blank=True, help_text="As the sources give it.")
+    asylum_status = models.CharField(
+        max_length=20, choices=AsylumStatus.choices, blank=True,
+        help_text="Protection sought or obtained abroad; empty when the sources do not say.",
+    )
+    asylum_country = CountryField(
+        "asylum granted or examined by", blank=True, help_text="The state that granted or is examining the asylum."
+    )
+    asylum_by_unhcr = models.BooleanField(
+        "UNHCR mandate", default=False,
+        help_text="The protection was granted or is examined by UNHCR, under its mandate.",
+    )
+    asylum_since, asylum_since_precision = partial_date_fields(
+        "asylum since", help_text="Since when the person has had that asylum status."
+    )
     current_situation = models.CharField(
-        max_length=20, choices=CurrentSituation.choices, default=CurrentSituation.UNKNOWN, db_index=True
+        max_length=20, choices=CurrentSituation.choices, default=CurrentSituation.UNKNOWN, db_index=True,
+        help_text="The person's situation as last reported.",
     )
     biography = models.TextField(blank=True, help_text="A short biography in our own words.")
     visibility_decided = models.BooleanField(
@@ -136,12 +163,20 @@ class Alias(BaseModel):
 
     label_is_public = True  # its name holds nobody's other names (visibility.label)
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(max_length=200, db_index=True)
-    script = models.CharField(max_length=20, choices=Script.choices, default=Script.LATIN)
-    kind = models.CharField(max_length=20, choices=AliasKind.choices)
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="aliases", help_text="The person known by this name."
+    )
+    name = models.CharField(max_length=200, db_index=True, help_text="The name or spelling, as written.")
+    script = models.CharField(
+        max_length=20, choices=Script.choices, default=Script.LATIN, help_text="The script the name is written in."
+    )
+    kind = models.CharField(
+        max_length=20, choices=AliasKind.choices,
+        help_text="What sort of name it is.",
+    )
     source = models.ForeignKey(
-        "sources.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="aliases_used"
+        "sources.Source", on_delete=models.PROTECT, null=True, blank=True, related_name="aliases_used",
+        help_text="The source that used the name.",
     )
     note = models.CharField(max_length=300, blank=True, help_text="Where the spelling is used, e.g. page.")
 

@@ -57,8 +57,13 @@ class LegalProvision(BaseModel):
     label_is_public = True  # its name holds nobody's other names (visibility.label)
     column_properties = ("__str__", "vocabulary_words")  # computed from its own columns (api/projection.py)
 
-    slug = models.SlugField(max_length=80, unique=True)
-    instrument = models.CharField(max_length=20, choices=Instrument.choices)
+    slug = models.SlugField(
+        max_length=80, unique=True, help_text="Stable id, used in the provision's URL and in filters, e.g. echr-3."
+    )
+    instrument = models.CharField(
+        max_length=20, choices=Instrument.choices,
+        help_text="The convention, charter or law the provision belongs to (national_law: a country's own law).",
+    )
     instrument_name = models.CharField(
         max_length=200, blank=True, help_text="For national laws and other instruments: the law's name."
     )
@@ -67,8 +72,10 @@ class LegalProvision(BaseModel):
         blank=True,
         help_text='"3", "19(2)", "Chapter 2 section 4". Blank when a ruling relies on the instrument as a whole.',
     )
-    title = models.CharField(max_length=200, blank=True)
-    country = CountryField(blank=True, help_text="For a national law.")
+    title = models.CharField(
+        max_length=200, blank=True, help_text="What the article is about, e.g. Prohibition of torture."
+    )
+    country = CountryField(blank=True, help_text="For a national law: its country.")
     vocabulary = models.TextField(
         blank=True,
         help_text="Words lawyers and courts use for what this provision protects, in the courts' languages, "
@@ -165,21 +172,42 @@ class CourtRuling(PublishableModel):
 
     label_is_public = True  # its name holds nobody's other names (visibility.label)
 
-    slug = models.SlugField(max_length=120, unique=True)
-    case = models.ForeignKey("Case", on_delete=models.PROTECT, related_name="rulings")
-    court = models.CharField(max_length=300)
-    country = CountryField(blank=True, help_text="Empty for an international body.")
-    international_body = models.CharField(max_length=200, blank=True)
-    level = models.CharField(max_length=25, choices=CourtLevel.choices, db_index=True)
-    decided_on, decided_on_precision = partial_date_fields("decided")
-    decision = models.CharField(max_length=25, choices=RulingDecision.choices, db_index=True)
-    grounds = models.ManyToManyField(LegalProvision, blank=True, related_name="rulings")
+    slug = models.SlugField(
+        max_length=120, unique=True,
+        help_text="Stable id, used in the ruling's URL, e.g. se-supreme-court-qiao-jianjun-2019.",
+    )
+    case = models.ForeignKey(
+        "Case", on_delete=models.PROTECT, related_name="rulings", help_text="The case the ruling was given in."
+    )
+    court = models.CharField(
+        max_length=300, help_text="The court or body that decided, e.g. Supreme Court of Sweden (Högsta domstolen)."
+    )
+    country = CountryField(blank=True, help_text="The court's country; empty for an international body.")
+    international_body = models.CharField(
+        max_length=200, blank=True,
+        help_text="For an international court or body, its name, e.g. European Court of Human Rights.",
+    )
+    level = models.CharField(
+        max_length=25, choices=CourtLevel.choices, db_index=True,
+        help_text="The court's level, or the kind of international body.",
+    )
+    decided_on, decided_on_precision = partial_date_fields("decided", help_text="When the ruling was given.")
+    decision = models.CharField(
+        max_length=25, choices=RulingDecision.choices, db_index=True,
+        help_text="What was decided, as courts decide it: a domestic court permits or refuses the extradition or "
+        "removal; a human-rights court finds that a return would or would not violate the person's rights; a body "
+        "grants or refuses interim measures; a UN treaty body adopts views.",
+    )
+    grounds = models.ManyToManyField(
+        LegalProvision, blank=True, related_name="rulings", help_text="The legal provisions the ruling relies on."
+    )
     assurance_assessment = models.CharField(
         "assessment of China's assurances",
         max_length=25,
         choices=AssuranceAssessment.choices,
         default=AssuranceAssessment.NOT_ASSESSED,
         db_index=True,
+        help_text="How the court or body judged China's diplomatic assurances.",
     )
     docket_number = models.CharField(max_length=100, blank=True, help_text="Or the application number (37610/18).")
     parties = models.CharField(
@@ -215,8 +243,10 @@ class CourtRuling(PublishableModel):
         related_name="relied_on_by",
         help_text="Earlier rulings this one cites as authority (its pages list it as relied on by this one).",
     )
-    summary = models.TextField(blank=True, help_text="In our own words.")
-    full_text = models.TextField(blank=True)
+    summary = models.TextField(blank=True, help_text="The ruling in our own words.")
+    full_text = models.TextField(
+        blank=True, help_text="The text of the ruling, where the tracker holds it; searched by q."
+    )
     language = models.CharField(max_length=8, blank=True, help_text="ISO 639-1 code of the ruling's language.")
 
     decided = PartialDateProperty("decided_on")

@@ -25,6 +25,7 @@ from rest_framework.reverse import reverse
 from cases.models import Case, CaseOutcome, CourtRuling, RulingDecision
 from extraditions.api.filters import DETAIL_PARAMETERS
 from extraditions.api.renderers import CSVRenderer
+from extraditions.api.serializers import ID_HELP, URL_HELP
 from extraditions.api.views import ApiViewMixin
 from extraditions.choices import ChineseParty
 from extraditions.regions import REGIONS
@@ -32,49 +33,48 @@ from treaties.models import Treaty, TreatyKind
 from treaties.status import TreatyStatus, more_advanced
 
 
-class CountryTreatySerializer(serializers.Serializer):
-    id = serializers.CharField()
-    url = serializers.URLField()
-    label = serializers.CharField()
-    kind = serializers.ChoiceField(choices=TreatyKind.choices)
-    china_party = serializers.ChoiceField(choices=ChineseParty.choices)
-    status = serializers.ChoiceField(choices=TreatyStatus.choices)
-
-
 class CountryRecordSerializer(serializers.Serializer):
-    id = serializers.CharField()
-    url = serializers.URLField()
-    label = serializers.CharField()
+    id = serializers.CharField(help_text=ID_HELP)
+    url = serializers.URLField(help_text=URL_HELP)
+    label = serializers.CharField(help_text="The record's name.")
+
+
+class CountryTreatySerializer(CountryRecordSerializer):
+    kind = serializers.ChoiceField(choices=TreatyKind.choices, help_text="What the treaty is about.")
+    china_party = serializers.ChoiceField(choices=ChineseParty.choices, help_text="The Chinese party to the treaty.")
+    status = serializers.ChoiceField(choices=TreatyStatus.choices, help_text="The treaty's status on status_on.")
 
 
 class CountrySerializer(serializers.Serializer):
     """The shape of a country's summary (for the schema and CSV)."""
 
     id = serializers.CharField(help_text="ISO 3166-1 alpha-2 code.")
-    url = serializers.URLField()
-    name = serializers.CharField()
+    url = serializers.URLField(help_text="The country's summary in the API.")
+    name = serializers.CharField(help_text="The country's name in English.")
     extradition_treaty_status = serializers.ChoiceField(
         choices=TreatyStatus.choices,
         allow_null=True,
         help_text="Status on status_on of the country's extradition treaty with the PRC; null without one.",
     )
-    treaties = CountryTreatySerializer(many=True)
-    case_count = serializers.IntegerField()
-    cases_by_outcome = serializers.DictField(child=serializers.IntegerField())
-    ruling_count = serializers.IntegerField()
-    rulings_refusing_extradition = serializers.IntegerField()
+    treaties = CountryTreatySerializer(many=True, help_text="The country's treaties with China.")
+    case_count = serializers.IntegerField(help_text="Cases with this host country.")
+    cases_by_outcome = serializers.DictField(
+        child=serializers.IntegerField(), help_text='Those cases counted per outcome, e.g. {"refused": 2}.'
+    )
+    ruling_count = serializers.IntegerField(help_text="Rulings of the country's courts.")
+    rulings_refusing_extradition = serializers.IntegerField(help_text="Those rulings that refused extradition.")
 
 
 class CountryDetailSerializer(CountrySerializer):
-    cases = CountryRecordSerializer(many=True)
-    rulings = CountryRecordSerializer(many=True)
+    cases = CountryRecordSerializer(many=True, help_text="The cases with this host country.")
+    rulings = CountryRecordSerializer(many=True, help_text="The rulings of the country's courts.")
 
 
 class CountryListSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(help_text="Countries listed.")
     next = serializers.URLField(allow_null=True, help_text="Always null: every country is on one page.")
-    previous = serializers.URLField(allow_null=True)
-    results = CountrySerializer(many=True)
+    previous = serializers.URLField(allow_null=True, help_text="Always null: every country is on one page.")
+    results = CountrySerializer(many=True, help_text="One summary per country with a treaty, a case or a ruling.")
 
 
 def country_summaries(request, on: datetime.date, code: str | None = None) -> dict[str, dict]:

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from cases.models import Case, CourtRuling, Person
 from cases.search import find_persons
+from extraditions.api.serializers import ID_HELP, URL_HELP
 from extraditions.api.views import ApiViewMixin
 from extraditions.identifiers import api_url, stable_id
 from extraditions.search.backends import ranked
@@ -22,10 +23,10 @@ MAX_LIMIT = 50
 Hit = inline_serializer(
     "SearchHit",
     {
-        "id": serializers.CharField(),
-        "url": serializers.URLField(),
-        "label": serializers.CharField(),
-        "relevance": serializers.FloatField(),
+        "id": serializers.CharField(help_text=ID_HELP),
+        "url": serializers.URLField(help_text=URL_HELP),
+        "label": serializers.CharField(help_text="The record's name."),
+        "relevance": serializers.FloatField(help_text="Higher is better; comparable within one kind only."),
         "snippet": serializers.CharField(help_text="HTML-escaped, matches in <mark>."),
         "reasons": serializers.ListField(child=serializers.CharField(), help_text="Why a person matched."),
     },
@@ -51,10 +52,14 @@ class SearchView(ApiViewMixin, APIView):
         responses=inline_serializer(
             "SearchResults",
             {
-                "query": serializers.CharField(),
+                "query": serializers.CharField(help_text="The query searched for."),
                 "results": inline_serializer(
                     "SearchResultsByKind",
-                    {kind: Hit.__class__(many=True) for kind in ("persons", *FULL_TEXT_KINDS)},
+                    {
+                        kind: Hit.__class__(many=True, help_text=f"The best matching {kind}, best first.")
+                        for kind in ("persons", *FULL_TEXT_KINDS)
+                    },
+                    help_text="The matches of each kind.",
                 ),
             },
         ),

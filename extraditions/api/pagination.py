@@ -275,7 +275,7 @@ class KeysetPagination(BasePagination):
                         },
                     },
                 },
-                "results": schema,
+                "results": {**schema, "description": "This page's records."},
             },
         }
 

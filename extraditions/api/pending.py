@@ -19,20 +19,37 @@ from .views import ApiViewMixin, Conflict
 
 
 class PendingChangeSerializer(serializers.ModelSerializer):
-    author = serializers.CharField(source="author.username", read_only=True)
-    decided_by = serializers.CharField(source="decided_by.username", read_only=True, allow_null=True, default=None)
-    differences = serializers.SerializerMethodField()
+    author = serializers.CharField(source="author.username", read_only=True, help_text="Who made the change.")
+    decided_by = serializers.CharField(
+        source="decided_by.username", read_only=True, allow_null=True, default=None,
+        help_text="The editor who approved or rejected it; null while it waits.",
+    )
+    differences = serializers.SerializerMethodField(
+        help_text="Per record written: its kind, id, whether it is added, changed or deleted, and each field that "
+        "differs, before and after."
+    )
 
     class Meta:
         model = PendingChange
         fields = ("id", "summary", "author", "created_at", "status", "decided_by", "decided_at", "decision_note",
                   "differences")
+        extra_kwargs = {
+            "id": {"help_text": "The change's number, in its URL."},
+            "summary": {"help_text": "What the change does, record by record."},
+            "created_at": {"help_text": "When the change was made."},
+            "status": {"help_text": "Waiting for an editor, approved (and applied) or rejected."},
+            "decided_at": {"help_text": "When an editor approved or rejected it; null while it waits."},
+            "decision_note": {"help_text": "The editor's note on the decision."},
+        }
 
     def get_differences(self, obj) -> list[dict]:
         return obj.differences()
 
 
-DECISION = inline_serializer("PendingChangeDecision", {"note": serializers.CharField(required=False, allow_blank=True)})
+DECISION = inline_serializer(
+    "PendingChangeDecision",
+    {"note": serializers.CharField(required=False, allow_blank=True, help_text="A note on the decision.")},
+)
 
 
 class PendingChangeViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):

@@ -4,15 +4,18 @@ Imported by the API's app config so that the schema knows them before it is gene
 """
 
 from django_countries import countries
+from drf_spectacular.contrib.django_filters import DjangoFilterExtension
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 
+from .serializers import PARTIAL_DATE_HELP
+
 
 # The one choice set of every country field, named once in the schema.
 def country_choices():
-    """(code, name) as the country fields offer them; COUNTRIES_FIRST repeats a few."""
-    return list(dict.fromkeys((code, str(name)) for code, name in countries))
+    """(code, name) as the country fields offer them: CN and HK first, each once (settings)."""
+    return [(code, str(name)) for code, name in countries]
 
 
 class PartialDateFieldExtension(OpenApiSerializerFieldExtension):
@@ -22,7 +25,7 @@ class PartialDateFieldExtension(OpenApiSerializerFieldExtension):
         return {
             **build_basic_type(OpenApiTypes.STR),
             "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
-            "description": "A date known to the year, the month or the day: YYYY, YYYY-MM or YYYY-MM-DD.",
+            "description": PARTIAL_DATE_HELP,  # a field's help_text replaces it, and says it too (model_help_text)
             "examples": ["2021", "2021-07", "2021-07-19"],
         }
 
@@ -38,6 +41,24 @@ class SummaryFieldExtension(OpenApiSerializerFieldExtension):
         component = auto_schema.resolve_serializer(self.target.summary_serializer, direction)
         return component.ref
 
+
+class DescribedFilterExtension(DjangoFilterExtension):
+    """django-filter's parameters, each described: by the filter's help_text also where
+    extend_schema_field gives its type (drf-spectacular then drops it: the year filters), else by the
+    help_text of the model field it filters (``?is_pseudonym=``)."""
+
+    target_class = "extraditions.api.filters.FilterBackend"
+    priority = 1  # before drf-spectacular's own, which it extends
+
+    def resolve_filter_field(self, auto_schema, model, filterset_class, field_name, filter_field):
+        parameters = super().resolve_filter_field(auto_schema, model, filterset_class, field_name, filter_field)
+        description = filter_field.extra.get("help_text") or getattr(
+            self._get_model_field(filter_field, model), "help_text", ""
+        )
+        for parameter in parameters:
+            if description and not parameter.get("description"):
+                parameter["description"] = str(description)
+        return parameters
 
 
 def blank_strings_any_of(result, generator, request, public):
@@ -66,10 +87,10 @@ PROBLEM = {
     "type": "object",
     "description": "An error, as RFC 9457 problem details.",
     "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
+        "type": {"type": "string", "description": "about:blank: the status says what kind of error it is."},
+        "title": {"type": "string", "description": "The status's name, e.g. Bad Request."},
+        "status": {"type": "integer", "description": "The HTTP status code."},
+        "detail": {"type": "string", "description": "What went wrong, for a person to read."},
         "errors": {"type": "object", "description": "Messages per field or query parameter (400).",
                    "additionalProperties": True},
         "retry_after": {"type": "integer", "description": "Seconds to wait (429)."},
@@ -140,16 +161,25 @@ def errors_and_anonymous_reads(result, generator, request, public):
 # CSL-JSON list of references, cases/api/renderers.py); any other that is not JSON is text.
 MEDIA_TYPE_SCHEMAS: dict[str, dict] = {}
 JSON_TYPES = {"application/json", "application/problem+json"}
+# drf-spectacular writes the ?format= parameter itself, with the renderers' formats and no words.
+FORMAT_PARAMETER = (
+    "The answer's format, instead of the Accept header's; JSON by default. In any other format a list is "
+    "every record the filters match, not one page (docs/api.md)."
+)
 
 
 def other_formats(result, generator, request, public):
     """drf-spectacular documents every renderer's answer with the serializer's schema: a CSV, a RIS
     file or a CSL-JSON list of references is not that. Each gets its own schema (text, unless
-    registered), so that clients and the fuzzing tests read each format as what it is."""
+    registered), so that clients and the fuzzing tests read each format as what it is; and says what
+    the ?format= parameter does."""
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             if not isinstance(operation, dict):
                 continue
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "query" and parameter["name"] == "format":
+                    parameter.setdefault("description", FORMAT_PARAMETER)
             for response in operation.get("responses", {}).values():
                 for media_type, content in response.get("content", {}).items():
                     if media_type in MEDIA_TYPE_SCHEMAS:

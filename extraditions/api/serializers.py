@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django_countries import serializer_fields
@@ -31,10 +31,45 @@ RECORD_FIELDS = ("id", "url", "uid")
 CHANGE_FIELDS = ("created_at", "updated_at")
 BOOKKEEPING_FIELDS = ("publication_status", "visibility", *CHANGE_FIELDS)  # for publishable records
 
+ID_HELP = "The record's stable id (a slug or a UUID), used in its URL."
+URL_HELP = "The record's URL in the API."
+PARTIAL_DATE_HELP = "Known to the year, the month or the day: YYYY, YYYY-MM or YYYY-MM-DD."
+# The timestamps every record has, which extraditions/models.py leaves without a help_text.
+CHANGE_FIELD_HELP = {
+    "created_at": "When the record was entered in the tracker.",
+    "updated_at": "When the record last changed; updated_since lists what changed since a time.",
+}
+
 
 def request_user(context):
     request = context.get("request")
     return getattr(request, "user", None)
+
+
+def model_help_text(model: type[models.Model], source: str) -> str:
+    """What ``model`` says of the field a serializer field shows: its help_text; for a partial date,
+    its date column's and how precise it may be."""
+    prop = getattr(model, source, None)
+    if isinstance(prop, PartialDateProperty):
+        meaning = model_help_text(model, prop.date_field)
+        return f"{meaning} {PARTIAL_DATE_HELP}".strip()
+    try:
+        field = model._meta.get_field(source)
+    except FieldDoesNotExist:
+        return ""
+    return str(getattr(field, "help_text", "")) or CHANGE_FIELD_HELP.get(source, "")
+
+
+class DescribedModelSerializer(serializers.ModelSerializer):
+    """Every field says what it means, and so does the schema: a field without a help_text of its own
+    (a related summary, a partial date, a list of countries) takes its model field's."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name, field in fields.items():
+            if not field.help_text:
+                field.help_text = model_help_text(self.Meta.model, field.source or name) or None
+        return fields
 
 
 class PartialDateField(serializers.Field):
@@ -138,7 +173,7 @@ def lists_through(link: str, relation: str, item: str, summary: type[serializers
     return declare
 
 
-class SummarySerializer(CountryFieldMixin, serializers.ModelSerializer):
+class SummarySerializer(CountryFieldMixin, DescribedModelSerializer):
     """A compact, read-only view of a record for nesting: its id, url and a label.
 
     Subclasses list ``Meta.fields`` after ``BASE_FIELDS`` and may override :meth:`get_label`.
@@ -146,9 +181,11 @@ class SummarySerializer(CountryFieldMixin, serializers.ModelSerializer):
 
     BASE_FIELDS = ("id", "url", "label")
 
-    id = serializers.SerializerMethodField()
-    url = serializers.SerializerMethodField()
-    label = serializers.SerializerMethodField()
+    id = serializers.SerializerMethodField(help_text=ID_HELP)
+    url = serializers.SerializerMethodField(help_text=URL_HELP)
+    label = serializers.SerializerMethodField(
+        help_text="The record's name; for a pseudonymous person, the pseudonym only."
+    )
 
     def get_id(self, obj) -> str:
         return stable_id(obj)
@@ -190,7 +227,7 @@ class StrictCountryField(serializer_fields.CountryField):
         return super().to_internal_value(data)
 
 
-class RecordSerializer(CountryFieldMixin, serializers.ModelSerializer):
+class RecordSerializer(CountryFieldMixin, DescribedModelSerializer):
     """The full view of a record, and the way to write one.
 
     Adds ``id`` and ``url``, maps partial-date properties, runs the model's validation (fields,
@@ -198,8 +235,8 @@ class RecordSerializer(CountryFieldMixin, serializers.ModelSerializer):
     the "publish" permission.
     """
 
-    id = serializers.SerializerMethodField(help_text="Stable identifier, used in this record's URL.")
-    url = serializers.SerializerMethodField(help_text="This record's URL in the API.")
+    id = serializers.SerializerMethodField(help_text=ID_HELP)
+    url = serializers.SerializerMethodField(help_text=URL_HELP)
 
     staff_only_fields = ("publication_status", "visibility", "visibility_decided")
     serializer_field_mapping = {
@@ -350,7 +387,9 @@ class SearchMatchSerializer(serializers.Serializer):
 class SearchMatchMixin(serializers.Serializer):
     """``match``: with ``?q=``, how well the record matched and where; null otherwise."""
 
-    match = serializers.SerializerMethodField()
+    match = serializers.SerializerMethodField(
+        help_text="With ?q=: how well the record matched and where; null otherwise."
+    )
 
     @extend_schema_field(SearchMatchSerializer(allow_null=True))
     def get_match(self, obj) -> dict | None:

@@ -7,7 +7,10 @@ from rest_framework import serializers
 from extraditions.api.serializers import (
     BOOKKEEPING_FIELDS,
     CHANGE_FIELDS,
+    ID_HELP,
     RECORD_FIELDS,
+    URL_HELP,
+    DescribedModelSerializer,
     PartialDateField,
     RecordSerializer,
     SearchMatchMixin,
@@ -28,7 +31,7 @@ class SourceSummary(SummarySerializer):
         fields = (*SummarySerializer.BASE_FIELDS, "kind", "publisher", "published")
 
 
-class CitationBriefSerializer(serializers.ModelSerializer):
+class CitationBriefSerializer(DescribedModelSerializer):
     """A citation shown inside the record it backs: which source, and where in it."""
 
     source = SourceSummary(read_only=True)
@@ -74,9 +77,9 @@ class SourceSerializer(SearchMatchMixin, RecordSerializer):
 
 class CitedRecordSchema(serializers.Serializer):
     type = serializers.CharField(help_text="The kind of record, e.g. case or courtruling.")
-    id = serializers.CharField()
-    label = serializers.CharField()
-    url = serializers.URLField()
+    id = serializers.CharField(help_text=ID_HELP)
+    label = serializers.CharField(help_text="The record's name.")
+    url = serializers.URLField(help_text=URL_HELP)
 
 
 @extend_schema_field(CitedRecordSchema)
@@ -94,7 +97,7 @@ class CitedRecordField(serializers.Field):
 
 class CitationSerializer(RecordSerializer):
     source = SummaryField(SourceSummary)
-    record = CitedRecordField(read_only=True)
+    record = CitedRecordField(read_only=True, help_text="The record the citation backs.")
     record_type = serializers.ChoiceField(
         choices=[], write_only=True, help_text="The kind of record cited for, e.g. case or courtruling."
     )
@@ -127,9 +130,11 @@ class CitationSerializer(RecordSerializer):
 
 
 class ReportedFigureSerializer(CitedRecordMixin, RecordSerializer):
-    as_of = PartialDateField(source="as_of_date", required=False, allow_null=True, help_text="For a count at a point in time.")
+    as_of = PartialDateField(source="as_of_date", required=False, allow_null=True)
     value_label = serializers.CharField(read_only=True, help_text='The value as a sentence would give it: "at least 300".')
-    period_label = serializers.CharField(read_only=True)
+    period_label = serializers.CharField(
+        read_only=True, help_text='The period as a sentence would give it: "2015–2019", "2019", "as of March 2021".'
+    )
 
     class Meta:
         model = ReportedFigure

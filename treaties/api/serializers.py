@@ -7,6 +7,7 @@ from extraditions.api.serializers import (
     BOOKKEEPING_FIELDS,
     CHANGE_FIELDS,
     RECORD_FIELDS,
+    DescribedModelSerializer,
     PartialDateField,
     RecordSerializer,
     SearchMatchMixin,
@@ -24,7 +25,7 @@ class TreatySummary(SummarySerializer):
         fields = (*SummarySerializer.BASE_FIELDS, "kind", "china_party", "counterpart", "counterpart_organisation")
 
 
-class TreatyStepBriefSerializer(serializers.ModelSerializer):
+class TreatyStepBriefSerializer(DescribedModelSerializer):
     occurred = PartialDateField(read_only=True, allow_null=True)
 
     class Meta:
