@@ -29,7 +29,7 @@ class RecordSitemap(Sitemap):
 class PagesSitemap(Sitemap):
     def items(self):
         return ["site:home", "site:case-list", "site:person-list", "site:ruling-list", "site:notice-list",
-                "site:source-list", "site:treaty-map", "site:figures", "site:about", "site:downloads"]
+                "site:source-list", "site:country-list", "site:treaty-map", "site:figures", "site:about", "site:downloads"]
 
     def location(self, name):
         return reverse(name)

@@ -9,18 +9,18 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import TemplateView
 
+from cases import reads as case_reads
+from cases.charts import counted_charts
 from cases.views import FacetedSearchView
+from extraditions import charts
 from extraditions.models import RestrictedRecordView
 from extraditions.pages import RecordPageView, SitePageMixin
 from extraditions.visibility import is_public, log_restricted_view
 
 from . import documents, reads
 from .filtersets import SourceFilterSet
-from .models import FigureMetric, Source
+from .models import FigureMetric, FigureUnit, Source
 from .search import document_search
-
-CHART_HEIGHT = 120
-BAR_WIDTH = 8
 
 
 class SourceListView(FacetedSearchView):
@@ -93,39 +93,84 @@ class SourcePageView(View):
 
 
 class FiguresView(SitePageMixin, TemplateView):
-    """Figures as each source reports them, per metric: conflicting sources side by side."""
+    """The figures: counted from the published records, in charts; and as each source reports them,
+    per metric, conflicting sources side by side, each comparable series charted."""
 
     template_name = "site/figures.html"
-    page_title = "Reported figures"
+    page_title = "Figures"
 
     def get_context_data(self, **kwargs):
-        figures = reads.figures_page(self.request.user)
-        by_metric = defaultdict(list)
-        for figure in figures:
-            figure.sources = "; ".join(
-                f"{c.source.title}{', ' + c.locator if c.locator else ''}" for c in figure.citations.all()
-            )
-            by_metric[figure.metric].append(figure)
-        labels = dict(FigureMetric.choices)
-        metrics = [
-            {"key": key, "label": labels.get(key, key), "figures": rows, "chart": yearly_chart(rows)}
-            for key, rows in by_metric.items()
-        ]
-        return {**super().get_context_data(**kwargs), "metrics": metrics}
+        user = self.request.user
+        return {
+            **super().get_context_data(**kwargs),
+            "counted": counted_charts(case_reads.chart_counts(user)),
+            "metrics": reported_metrics(reads.figures_page(user)),
+        }
 
 
-def yearly_chart(figures) -> dict | None:
-    """Bars per single-year figure, several sources for one year side by side; None if fewer than two years."""
-    yearly = [f for f in figures if f.year_from and (f.year_to in (None, f.year_from))]
-    years = sorted({f.year_from for f in yearly})
-    if len(years) < 2:
-        return None
-    top = max(float(f.value) for f in yearly) or 1
-    bars, x = [], 0
-    for year in years:
-        for figure in (f for f in yearly if f.year_from == year):
-            height = round(float(figure.value) / top * CHART_HEIGHT)
-            bars.append({"x": x, "y": CHART_HEIGHT - height, "height": height, "title": f"{year}: {figure.value_label} ({figure.sources})"})
-            x += BAR_WIDTH + 1
-        x += BAR_WIDTH  # a gap between years
-    return {"bars": bars, "width": x, "height": CHART_HEIGHT, "first": years[0], "last": years[-1]}
+# --- as the sources report them -------------------------------------------------------------------
+
+
+def reported_metrics(figures) -> list[dict]:
+    """Per metric: its figures with their sources, and a chart of each series of comparable figures."""
+    by_metric = defaultdict(list)
+    for figure in figures:
+        figure.sources = "; ".join(
+            f"{c.source.title}{', ' + c.locator if c.locator else ''}" for c in figure.citations.all()
+        )
+        by_metric[figure.metric].append(figure)
+    labels = dict(FigureMetric.choices)
+    return [
+        {"key": key, "label": labels.get(key, key), "figures": rows, "charts": series_charts(key, labels.get(key, key), rows)}
+        for key, rows in by_metric.items()
+    ]
+
+
+def scope_of(figure) -> str:
+    return figure.scope_label or (figure.scope_country.name if figure.scope_country else "worldwide")
+
+
+def series_charts(metric: str, label: str, figures) -> list[charts.Chart]:
+    """A chart per series of comparable figures: the same metric, unit, scope and thing counted, each
+    for one year, in two years or more; several sources for one year side by side. Figures over
+    several years, at no year, or alone in their series are in the table only."""
+    series = defaultdict(list)
+    for figure in figures:
+        if figure.year_from and figure.year_to in (None, figure.year_from):
+            series[(figure.unit, scope_of(figure), figure.metric_detail)].append(figure)
+    charted = [(key, rows) for key, rows in series.items() if len({f.year_from for f in rows}) >= 2]
+    return [
+        yearly_figures_chart(f"chart-{metric}-{number}", label, key, rows)
+        for number, (key, rows) in enumerate(charted, start=1)
+    ]
+
+
+def yearly_figures_chart(id: str, label: str, key: tuple, figures) -> charts.Chart:
+    """One series of comparable figures per year, a series of values per source; its axis in the
+    figures' unit (a percentage never above 100)."""
+    unit, scope, counted = key
+    percent = unit == FigureUnit.PERCENT
+    years = list(range(min(f.year_from for f in figures), max(f.year_from for f in figures) + 1))
+    lanes: list[tuple[str, dict]] = []  # (sources, {year: figure}): a series per source, two if it gives a year twice
+    for figure in figures:
+        lane = next((by_year for sources, by_year in lanes if sources == figure.sources and figure.year_from not in by_year), None)
+        if lane is None:
+            lanes.append((figure.sources, lane := {}))
+        lane[figure.year_from] = figure
+    series = [
+        charts.Series(
+            sources or "Source not public",
+            tuple(float(by_year[y].value) if y in by_year else None for y in years),
+            texts=tuple(by_year[y].value_label if y in by_year else "—" for y in years),
+        )
+        for sources, by_year in lanes
+    ]
+    title = counted or label
+    if scope.lower() not in title.lower():
+        title = f"{title} ({scope})"
+    return charts.column_chart(
+        id, title=title, unit="number" if unit == FigureUnit.OTHER else FigureUnit(unit).label.lower(),
+        description=f"{title}, per year, as each source reports it.",
+        categories=[charts.Category(str(y)) for y in years], series=series,
+        suffix="%" if percent else "", ceiling=100 if percent else None,
+    )

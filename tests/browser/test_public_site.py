@@ -172,3 +172,104 @@ def test_the_site_works_from_the_keyboard(live_server, page):
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"  # focus is visible
     page.keyboard.press("Enter")
     page.wait_for_url(f"**{case.get_absolute_url()}")
+
+
+def test_the_treaty_map_names_a_focused_country_on_a_desktop_and_a_phone(site, page, phone):
+    """Each country is one tab stop, on the map where it is largest; focused, it is named in words
+    on screen and to a screen reader. The page passes axe-core and fits a phone."""
+    from tests.browser.conftest import SCREENSHOTS
+
+    for screen, name in ((page, "site-treaty-map-keyboard"), (phone, "site-treaty-map-phone")):
+        visit(screen, site["treaty-map"] + "?on=2015-01-01")
+        assert not axe.violations(screen), name
+        assert not screen.evaluate("document.documentElement.scrollWidth > window.innerWidth"), name
+        screen.get_by_role("link", name="1 February 2022").focus()  # the control just before the map
+        screen.keyboard.press("Tab")
+        assert screen.locator(":focus").text_content().startswith("Skip the map's")
+        screen.keyboard.press("Tab")
+        country = screen.locator("svg.world a:focus")
+        assert country.get_attribute("aria-label").startswith("Afghanistan: Status not known (signed")
+        assert country.locator(".label").is_visible() and "Afghanistan" in country.locator(".label").text_content()
+        # Past the world map's own countries, Europe's: drawn larger there, and named.
+        world_stops = screen.locator("svg.world a.place:not([tabindex])").count()
+        for _ in range(world_stops):
+            screen.keyboard.press("Tab")
+        europe = screen.locator(".inset svg a:focus")
+        assert europe.get_attribute("aria-label") == "Albania: No extradition treaty"
+        assert europe.locator(".label").is_visible()
+        assert screen.get_by_role("link", name="Albania: No extradition treaty").count() == 1  # its world copy is hidden
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        screen.locator(".maps").screenshot(path=str(SCREENSHOTS / f"{name}.png"))  # the maps, Albania focused
+
+
+# --- charts and countries -----------------------------------------------------------------------------
+
+# In the browser: the charts' texts as drawn, in the fonts the machine has (extraditions/charts.py
+# only estimates their widths).
+CHART_TEXTS = """svg => {
+    const box = e => e.getBoundingClientRect();
+    const frame = box(svg);
+    const texts = css => [...svg.querySelectorAll('text.' + css)].map(box);
+    const apart = boxes => boxes.every((b, i) => i === 0 || b.left >= boxes[i - 1].right - 0.5 || b.top >= boxes[i - 1].bottom - 0.5);
+    const inside = [...svg.querySelectorAll('text')].map(box).every(b => b.left >= frame.left - 1 && b.right <= frame.right + 1);
+    const names = (svg.getAttribute('aria-labelledby') || '').split(' ').map(id => document.getElementById(id));
+    return {
+        role: svg.getAttribute('role'),
+        named: names.length === 2 && names.every(n => n && n.textContent.trim().length > 0),
+        ticks: texts('tick').length, units: texts('unit').length, marks: svg.querySelectorAll('rect, circle').length,
+        categoriesApart: apart(texts('category')), valuesApart: apart(texts('value')), inside: inside,
+        table: !!svg.closest('.chart-block').querySelector('table') || svg.closest('.chart-block').classList.contains('chart-alone'),
+    };
+}"""
+
+
+def check_charts(screen, name: str) -> int:
+    """Every chart of the page has a name, axes with a unit, marks, labels that do not overlap
+    and stay in the drawing, and its table; how many charts there are."""
+    charts = screen.locator("svg.chart-plot")
+    for index in range(charts.count()):
+        found = charts.nth(index).evaluate(CHART_TEXTS)
+        where = f"{name}, chart {index + 1}: {found}"
+        assert found["role"] == "img" and found["named"] and found["table"], where
+        assert found["ticks"] >= 2 and found["units"] == 1 and found["marks"] >= 1, where
+        assert found["categoriesApart"] and found["valuesApart"] and found["inside"], where
+    return charts.count()
+
+
+def test_the_charts_and_countries_read_well_on_a_desktop_a_phone_and_paper(site, page, phone):
+    """The figures, the country index, a country with returns and the home page: charts with a name,
+    axes, values and a table; no serious axe violation; nothing wider than a phone; printable."""
+    base = site["home"].rstrip("/")
+    pages = {"figures": "/figures/", "countries": "/countries/", "country": "/countries/KH/", "home": "/"}
+    for name, path in pages.items():
+        visit(page, base + path)
+        assert not axe.violations(page), name
+        count = check_charts(page, name)
+        assert count >= {"figures": 6, "countries": 0, "country": 1, "home": 1}[name], (name, count)
+    visit(page, base + "/figures/")
+    page.get_by_role("link", name="Persons returned to China, by host country and means of return").click()
+    assert page.url.endswith("#returns-per-country")
+    shot(page, "site-figures")
+    visit(page, base + "/countries/")
+    page.get_by_role("link", name="Cambodia").click()
+    page.wait_for_url("**/countries/KH/")
+    assert page.get_by_role("img", name="Persons returned to China from Cambodia, per year").count() == 1
+    shot(page, "site-country")
+    visit(page, base + "/countries/")
+    shot(page, "site-countries")
+
+    for name, path in pages.items():
+        visit(phone, base + path)
+        # Nothing wider than the phone's 390 pixels (wide tables scroll in their own box).
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390, name
+        assert not axe.violations(phone), name
+        check_charts(phone, name)
+    visit(phone, base + "/countries/KH/")
+    shot(phone, "site-country-phone")
+    visit(phone, base + "/figures/")
+    shot(phone, "site-figures-phone")
+
+    page.emulate_media(media="print")
+    visit(page, base + "/figures/")
+    assert page.locator("svg.chart-plot").first.is_visible() and not page.locator(".to-contents").first.is_visible()
+    assert len(page.pdf()) > 10_000  # Chromium prints it
