@@ -108,6 +108,9 @@ class FacetedSearchView(SitePageMixin, ListView):
                     errors = {name: [str(message) for message in messages] for name, messages in error.detail.items()}
             else:
                 errors = {name: list(messages) for name, messages in filterset.errors.items()}
+            for name, messages in errors.items():  # say what would have been understood
+                if allowed := self.filterset_class.allowed_values(name):
+                    messages.append(f"Allowed: {allowed}.")
             self.filter_errors |= errors
             if not [name for name in errors if params.pop(name, None) is not None]:
                 params.clear()  # an error of no one parameter: no filter is applied
@@ -190,6 +193,7 @@ class CaseListView(FacetedSearchView):
     """Cases with the API's filters, search and facets as a sidebar."""
 
     page_title = "Cases"
+    page_description = "Every documented case of a return to China — extradition, deportation, INTERPOL notice, involuntary return — searchable and filterable by country, kind and outcome."
     model = m.Case
     filterset_class = CaseFilterSet
     site_facets = ("kind", "outcome", "host_country")
@@ -208,6 +212,7 @@ class RulingSearchView(FacetedSearchView):
     """Rulings for lawyers: full-text search with facets by ground, court level, decision, country and year."""
 
     page_title = "Court rulings"
+    page_description = "Court rulings on extradition and removal to China: the grounds they relied on, how they judged China's assurances, with citations for a brief."
     model = m.CourtRuling
     filterset_class = CourtRulingFilterSet
     site_facets = ("decision", "ground", "level", "country", "assurance_assessment", "decided_year")
@@ -237,6 +242,7 @@ class PersonListView(FacetedSearchView):
     """Persons, found by any form of their names; a pseudonymous person under the pseudonym only."""
 
     page_title = "Persons"
+    page_description = "Persons in the documented cases of returns to China, found by any of their names: Chinese characters, pinyin or aliases."
     model = m.Person
     filterset_class = PersonFilterSet
     site_facets = ("current_situation", "affiliation", "asylum_status")
@@ -257,6 +263,7 @@ class NoticeListView(FacetedSearchView):
     """INTERPOL Red Notices and Diffusions issued at China's request, cancelled ones included."""
 
     page_title = "INTERPOL notices"
+    page_description = "INTERPOL Red Notices and Diffusions sought by China in the documented cases, with their status."
     model = m.InterpolNotice
     filterset_class = InterpolNoticeFilterSet
     site_facets = ("kind", "status", "cancellation_reason", "issued_year")

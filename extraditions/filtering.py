@@ -353,6 +353,19 @@ class RecordFilterSet(django_filters.FilterSet):
     def user(self):
         return getattr(self.request, "user", None)
 
+    @classmethod
+    def allowed_values(cls, name: str) -> str:
+        """What a parameter accepts, in words, for a message about a value it refused."""
+        filter_ = cls.base_filters.get(name)
+        if isinstance(filter_, CountryCodeFilter):
+            return "a country's ISO 3166-1 alpha-2 code, such as TH or SE"
+        if isinstance(filter_, django_filters.MultipleChoiceFilter | django_filters.ChoiceFilter):
+            values = [str(value) for value, _ in filter_.extra.get("choices", ())]
+            if name in cls.facets:
+                values.append(NO_VALUE)
+            return "one or more of " + ", ".join(values) if values else ""
+        return ""  # a date's or an id's own message already says what it takes
+
 
 # --- facets ----------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import Truncator
 from django.views.generic import DetailView, TemplateView
 from django.views.generic.base import ContextMixin
 
@@ -37,13 +38,32 @@ class PublicCountPaginator(Paginator):
         return cached_query_result("count", self.object_list, self.user, self.object_list.count)
 
 
+def site_context(request) -> dict:
+    """Who publishes the site, how to reach them and the data's licence (settings), on every page."""
+    from django.conf import settings
+
+    return {"site": {"publisher": settings.SITE_PUBLISHER, "contact": settings.SITE_CONTACT_EMAIL, "licence": settings.DATA_LICENCE}}
+
+
+DEFAULT_DESCRIPTION = (
+    "How people are returned to the People's Republic of China — by extradition, deportation, INTERPOL "
+    "notices and involuntary returns — documented case by case from public sources."
+)
+DESCRIPTION_LENGTH = 200
+
+
 class SitePageMixin(ContextMixin):
-    """A public page: its title (for <title> and <h1>) and its "cite this page" text."""
+    """A public page: its title (for <title> and <h1>), its description (for search engines and
+    link previews) and its "cite this page" text."""
 
     page_title = ""
+    page_description = ""
 
     def get_page_title(self) -> str:
         return self.page_title
+
+    def get_page_description(self) -> str:
+        return self.page_description or DEFAULT_DESCRIPTION
 
     def get_record_id(self) -> str | None:
         """The stable identifier of the record the page shows, if it shows one."""
@@ -55,6 +75,8 @@ class SitePageMixin(ContextMixin):
         return {
             **context,
             "page_title": title,
+            "page_description": Truncator(" ".join(self.get_page_description().split())).chars(DESCRIPTION_LENGTH),
+            "canonical_url": self.request.build_absolute_uri(self.request.path),
             "record_id": record_id,
             "cite": citation_text(title or SITE_NAME, self.request.build_absolute_uri(), record_id),
         }
@@ -84,8 +106,17 @@ class RecordPageView(SitePageMixin, DetailView):
     def get_record_id(self) -> str:
         return stable_id(self.object)
 
+    def get_page_description(self) -> str:
+        """The record's own summary where it has one, else what kind of record it is."""
+        record = self.object
+        own = next((getattr(record, name) for name in ("summary", "notes", "biography") if getattr(record, name, "")), "")
+        return own or f"{label(record, self.request.user)}: a {record._meta.verbose_name} documented by the {SITE_NAME}."
+
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "api_url": api_url(self.object, None)}
+        return {
+            **super().get_context_data(**kwargs), "api_url": api_url(self.object, None),
+            "last_updated": getattr(self.object, "updated_at", None),
+        }
 
 
 class SitePageView(SitePageMixin, TemplateView):

@@ -138,6 +138,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "extraditions.pages.site_context",
             ],
         },
     },
@@ -225,15 +226,27 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Who publishes the tracker, how to reach them, and the licence of its data: on the about and data
+# pages and in the bulk downloads (dataset/bulk.py). Set them for a deployment.
+SITE_PUBLISHER = os.environ.get("SITE_PUBLISHER", "The Extraditions Tracker project")
+SITE_CONTACT_EMAIL = os.environ.get("SITE_CONTACT_EMAIL", "")
+DATA_LICENCE = {
+    "name": os.environ.get("DATA_LICENCE_NAME", "CC-BY-4.0"),
+    "title": os.environ.get("DATA_LICENCE_TITLE", "Creative Commons Attribution 4.0 International"),
+    "url": os.environ.get("DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"),
+}
+
 # Attached documents are served by sources.views.SourceFileView, which asks the visibility policy:
 # never serve MEDIA_ROOT directly from a proxy (docs/deployment.md).
 MEDIA_URL = "/documents/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 # The two Chinese requesting parties are not ISO countries of their own in this domain's sense,
-# but Hong Kong and Taiwan must stay selectable as host countries and citizenships.
+# but Hong Kong and Taiwan must stay selectable as host countries and citizenships. They come
+# first, once: a code listed twice is a duplicate value in the schema's enums, which client
+# generators refuse, and a duplicate entry in the workspace's menus.
 COUNTRIES_FIRST = ["CN", "HK"]
-COUNTRIES_FIRST_REPEAT = True
+COUNTRIES_FIRST_REPEAT = False
 
 SIMPLE_HISTORY_REVERT_DISABLED = False
 

@@ -27,3 +27,6 @@ import tempfile  # noqa: E402
 
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="extraditions-test-media-"))  # noqa: F405
 atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+# Exports and bulk downloads likewise, never into the checkout's var/.
+EXPORT_CACHE_DIR = Path(tempfile.mkdtemp(prefix="extraditions-test-exports-"))  # noqa: F405
+atexit.register(shutil.rmtree, EXPORT_CACHE_DIR, ignore_errors=True)

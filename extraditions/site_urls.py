@@ -3,7 +3,8 @@
 
 from django.urls import include, path
 
-from dataset.views import DownloadsView, HomeView
+from dataset.downloads import BulkFileView, DataPageView
+from dataset.views import HomeView
 
 from .pages import SitePageView
 
@@ -15,5 +16,6 @@ urlpatterns = [
     path("", include("treaties.urls")),
     path("", include("sources.urls")),
     path("about/", SitePageView.as_view(template_name="site/about.html", page_title="About and methodology"), name="about"),
-    path("data/", DownloadsView.as_view(), name="downloads"),
+    path("data/", DataPageView.as_view(), name="downloads"),
+    path("data/bulk/<str:file_format>/", BulkFileView.as_view(), name="bulk-download"),
 ]

@@ -35,11 +35,12 @@ SITE_MODULES = {
     *(f"{app}.views" for app in APPS),
     *(f"{app}.urls" for app in APPS),
     "dataset.views",
+    "dataset.downloads",
     "extraditions.pages",
     "extraditions.site_urls",
 }
 # Modules that adapt the domain to a channel: they call its read shapes instead of shaping reads.
-VIEW_MODULES = {*(f"{app}.views" for app in APPS), "dataset.views", "extraditions.pages", "extraditions.api.views"}
+VIEW_MODULES = {*(f"{app}.views" for app in APPS), "dataset.views", "dataset.downloads", "extraditions.pages", "extraditions.api.views"}
 SHAPING_CALLS = {"Prefetch", "GenericPrefetch", "prefetch_related", "select_related"}
 PREFETCH_CLASSES = {"Prefetch", "GenericPrefetch"}
 

@@ -32,6 +32,14 @@ def test_the_case_list_filters_searches_and_offers_facets(client, world):
     assert "were not understood" in page(client, "/cases/?host_country=XX", 400)
 
 
+def test_a_refused_filter_value_is_named_with_what_is_allowed(client, world):
+    html = page(client, "/cases/?outcome=bogus&host_country=XX", 400)
+    assert "<code>outcome</code>: Select a valid choice. bogus is not one of the available choices. Allowed: one or more of " in html
+    assert "extradited, " in html and ", none." in html  # the codes, and "none" for an unknown outcome
+    assert "<code>host_country</code>" in html and "Allowed: a country&#x27;s ISO 3166-1 alpha-2 code, such as TH or SE." in html
+    assert "Enter a date as YYYY, YYYY-MM or YYYY-MM-DD.</li>" in page(client, "/cases/?started_after=yesterday", 400)
+
+
 def test_a_case_page_shows_its_timeline_sources_and_citation(client, world):
     html = page(client, f"/cases/{world['case'].slug}/")
     assert "Timeline" in html and "Arrested public" in html and "Prison public" in html
