@@ -63,7 +63,10 @@ def counted_charts(counts: dict) -> list[dict]:
     """The charts of what the records count, each with the lists and CSV files of its records."""
     returned = urlencode({"outcome": list(case_reads.RETURNS)}, doseq=True)
     cases_csv = f"{api_list_url(cases.Case)}?{returned}&format=csv"
-    return_links = listing(("the returned cases", f"{reverse('site:case-list')}?{returned}"), ("as CSV", cases_csv))
+    return_links = listing(
+        ("the returned cases", f"{reverse('site:case-list')}?{returned}"), ("as CSV", cases_csv),
+        ("persons returned per country, year and means, as one CSV", reverse("site:returns-table")),
+    )
     return [
         {
             "chart": returns_per_year_chart(counts["returns_per_year"], id="returns-per-year",

@@ -254,14 +254,26 @@ def grand_total(table: dict) -> int:
     return sum(sum(row.values()) for row in table.values())
 
 
-def persons_returned(cases, user, per: str) -> dict:
-    """Persons returned, ``{per: {outcome: persons}}``: ``per`` is ``"year"`` (of the return; None
-    when not dated) or ``"host_country"`` ("" when not known)."""
+def returned_persons_rows(cases, user, *per: str):
+    """Persons returned, grouped by ``per`` and the means of return (``outcome``), a row each with
+    ``n``: ``per`` names ``"year"`` (of the return; None when not dated) and ``"host_country"`` (""
+    when not known)."""
     returned = with_return(cases.filter(outcome__in=RETURNS), user)
-    if per == "year":
+    if "year" in per:
         returned = returned.annotate(year=ExtractYear("returned_on"))
-    rows = returned.order_by().values(per, "outcome").annotate(n=Sum("persons_counted"))
-    return tally(rows, per, "outcome")
+    return returned.order_by().values(*per, "outcome").annotate(n=Sum("persons_counted"))
+
+
+def persons_returned(cases, user, per: str) -> dict:
+    """Persons returned, ``{per: {outcome: persons}}`` (``returned_persons_rows``)."""
+    return tally(returned_persons_rows(cases, user, per), per, "outcome")
+
+
+def returns_table(user) -> list[dict]:
+    """Persons returned per host country, year and means of return, of what ``user`` may see: the
+    figures page's two returns charts as one table (undated returns with no year)."""
+    rows = returned_persons_rows(visible(m.Case, user), user, "host_country", "year")
+    return sorted(rows, key=lambda row: (row["host_country"], row["year"] is None, row["year"] or 0, list(RETURNS).index(row["outcome"])))
 
 
 def requests_per_country(user) -> dict:

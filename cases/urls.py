@@ -13,4 +13,5 @@ urlpatterns = [
     path("rulings/<slug:id>/", views.RulingDetailView.as_view(), name="ruling-detail"),
     path("notices/", views.NoticeListView.as_view(), name="notice-list"),
     path("notices/<uuid:id>/", views.NoticeDetailView.as_view(), name="notice-detail"),
+    path("figures/returns.csv", views.ReturnsTableView.as_view(), name="returns-table"),
 ]

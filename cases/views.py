@@ -8,11 +8,15 @@ filter sets and facets as the API (``cases/filtersets.py``) and the same search
 
 from __future__ import annotations
 
+import csv
 import datetime
 from dataclasses import dataclass, field
 
-from django.http import QueryDict
+from django.http import HttpResponse, QueryDict
+from django.utils import timezone
+from django.views import View
 from django.views.generic import ListView
+from django_countries import countries
 
 from extraditions.filtering import NO_VALUE, FilterError
 from extraditions.identifiers import api_list_url
@@ -387,3 +391,21 @@ class NoticeDetailView(RecordPageView):
 
     def optimise(self, queryset):
         return reads.notice_page(queryset, self.request.user)
+
+
+class ReturnsTableView(View):
+    """``/figures/returns.csv``: persons returned per host country, year and means of return, one
+    row each: "how many people did each country return, by year and by method" in one file."""
+
+    def get(self, request):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        day = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="extraditions-tracker_returns-by-country-year-means_{day}.csv"'
+        writer = csv.writer(response)
+        writer.writerow(["host_country", "host_country_name", "year", "means", "means_label", "persons"])
+        for row in reads.returns_table(request.user):
+            code = row["host_country"] or ""
+            writer.writerow([
+                code, countries.name(code) if code else "", row["year"] or "", row["outcome"], reads.RETURNS[row["outcome"]], row["n"],
+            ])
+        return response

@@ -94,3 +94,27 @@ def test_the_publics_counts_are_cached_until_a_record_changes(django_assert_num_
     with django_assert_num_queries(0):
         assert reads.chart_counts(PUBLIC) == first
     assert first["returns_per_year"] == {2019: {"deported": 3}}
+
+
+def test_one_csv_answers_how_many_each_country_returned_by_year_and_means(client):
+    import csv
+    import io
+
+    returned(on=D(2019, 1, 1), group_size=94, host_country="ES")
+    returned(CaseOutcome.EXTRADITED, on=D(2019, 5, 1), host_country="ES")
+    returned(CaseOutcome.EXTRADITED, on=D(2016, 1, 1), host_country="TH")
+    returned(CaseOutcome.RETURNED, host_country="TH")  # not dated
+    returned(CaseOutcome.DEPORTED, on=D(2019, 1, 1), host_country="ES", group_size=7, **RESTRICTED)
+    response = client.get("/figures/returns.csv")
+    assert response["Content-Disposition"].startswith('attachment; filename="extraditions-tracker_returns-by-country-year-means_')
+    rows = [
+        (row["host_country"], row["host_country_name"], row["year"], row["means"], row["means_label"], row["persons"])
+        for row in csv.DictReader(io.StringIO(response.content.decode()))
+    ]
+    assert rows == [
+        ("ES", "Spain", "2019", "extradited", "Returned by extradition", "1"),
+        ("ES", "Spain", "2019", "deported", "Returned by deportation", "94"),
+        ("TH", "Thailand", "2016", "extradited", "Returned by extradition", "1"),
+        ("TH", "Thailand", "", "returned", "Returned, by means not known", "1"),
+    ]
+    assert 'href="/figures/returns.csv"' in client.get("/figures/").content.decode()
