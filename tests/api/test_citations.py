@@ -12,6 +12,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from django.utils import timezone
 
 from cases import models as cases
 from tests import factories as f
@@ -45,7 +46,8 @@ def export(client, url: str, fmt: str, **params):
 def test_a_ruling_as_csl_json_is_valid_and_complete(liu, anonymous):
     response = export(anonymous, f"/api/v1/rulings/{liu.slug}/", "csl")
     assert response["Content-Type"].startswith("application/vnd.citationstyles.csl+json")
-    assert response["Content-Disposition"] == f'attachment; filename="{liu.slug}.json"'
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="extraditions-tracker_{liu.slug}_{today}.json"'
     items = json.loads(response.content)
     jsonschema.validate(items, CSL_SCHEMA)
     assert items == [{
@@ -76,7 +78,8 @@ def test_ris_and_bibtex_are_well_formed(liu, anonymous):
     assert "DA  - 2022/10/06/" in ris and "M1  - 37610/18" in ris and f"N1  - ECLI: {ECLI}" in ris
 
     response = export(anonymous, "/api/v1/rulings/", "bib", q="torture")
-    assert response["Content-Disposition"] == 'attachment; filename="courtruling.bib"'
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="extraditions-tracker_court-rulings_filtered_{today}.bib"'
     bib = response.content.decode()
     assert bib.count("@jurisdiction{") == 2
     assert bib.count("{") - bib.count("\\{") == bib.count("}") - bib.count("\\}")  # braces balanced
