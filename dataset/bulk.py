@@ -159,24 +159,24 @@ def records(view) -> Iterator[dict]:
         yield from chunk
 
 
+# What a column derived from a field holds beyond the field's own description.
+DERIVED_COLUMNS = {
+    "label": " — the label (of each related record)",
+    "country_name": " — the country's name",
+    "choice_label": " — the label of the code",
+    "precision": " — how precisely the date is known: year, month or day",
+    "first_day": " — the first day the date may be (YYYY-MM-DD)",
+    "last_day": " — the last day the date may be (YYYY-MM-DD)",
+}
+
+
 def field_descriptions(serializer) -> dict[str, str]:
-    """Each CSV column's description, from the serializer's field help (the schema's descriptions)."""
+    """Each CSV column's description: the serializer field's help (the schema's description), and
+    what a derived column adds to it."""
     descriptions = {}
     for column in csv_columns(serializer):
-        field_ = serializer.fields[column.name]
-        help_text = str(getattr(field_, "help_text", "") or "").strip()
-        if isinstance(field_, serializers.BaseSerializer) and not help_text:
-            help_text = f"The related {column.name.replace('_', ' ')}"
-        suffix = {
-            "id": " (ids)" if column.part == "id" and column.header.endswith("s") else "",
-            "label": " — their labels" if column.part == "label" else "",
-            "country_name": " — the country's name",
-            "choice_label": " — the label of the code",
-            "precision": " — how precisely the date is known: year, month or day",
-            "first_day": " — the first day the date may be (YYYY-MM-DD)",
-            "last_day": " — the last day the date may be (YYYY-MM-DD)",
-        }.get(column.part, "")
-        descriptions[column.header] = (help_text or column.name.replace("_", " ").capitalize()) + suffix
+        help_text = str(serializer.fields[column.name].help_text or "").strip() or column.name.replace("_", " ").capitalize()
+        descriptions[column.header] = help_text + DERIVED_COLUMNS.get(column.part, "")
     return descriptions
 
 

@@ -3,6 +3,7 @@ and a record's page finds the record by the same stable identifier as the API.""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -40,8 +41,6 @@ class PublicCountPaginator(Paginator):
 
 def site_context(request) -> dict:
     """Who publishes the site, how to reach them and the data's licence (settings), on every page."""
-    from django.conf import settings
-
     return {"site": {"publisher": settings.SITE_PUBLISHER, "contact": settings.SITE_CONTACT_EMAIL, "licence": settings.DATA_LICENCE}}
 
 

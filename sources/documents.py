@@ -163,9 +163,9 @@ def keep_pages_current(source, document: Document | None = None) -> None:
             pages.delete()
             changed(source)
         return
-    if pages.filter(sha256=source.sha256).count() == source.page_count:
-        return
     if document is None:
+        if pages.filter(sha256=source.sha256).count() == source.page_count:
+            return
         try:
             with source.file.open("rb") as file:
                 document = read_document(file)

@@ -47,6 +47,7 @@ class CitedRecordMixin(serializers.Serializer):
     citations = CitationBriefSerializer(many=True, read_only=True, help_text="The sources behind this record.")
 
 
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True})
 class AttachedFileField(serializers.Field):
     """An attached file as the address it is served at (through the visibility policy), or null."""
 
@@ -62,7 +63,7 @@ class AttachedFileField(serializers.Field):
 
 class SourceSerializer(SearchMatchMixin, RecordSerializer):
     document_url = StrictURLField(source="url", max_length=1000, required=False, allow_blank=True)
-    file_url = extend_schema_field({"type": "string", "format": "uri", "nullable": True})(AttachedFileField)(
+    file_url = AttachedFileField(
         source="file", help_text="Our copy of the document, if one is attached; its text is searched page by page."
     )
 

@@ -39,8 +39,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 source.media_type, source.page_count = document.media_type, len(document.pages)
                 Source.objects.filter(pk=source.pk).update(media_type=source.media_type, page_count=source.page_count)
-                source.pages.all().delete()  # read again, whatever the pages were
-                documents.keep_pages_current(source, document)
+                documents.keep_pages_current(source, document)  # written again, whatever the pages were
             counts["read"] += 1
             if done % 10 == 0 or done == total:
                 self.stdout.write(f"  {done}/{total} sources")
