@@ -13,30 +13,23 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.http import HttpResponse, QueryDict
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView
 from django_countries import countries
 
-from extraditions.filtering import NO_VALUE, FilterError
+from extraditions.filtering import NO_VALUE, Listing
 from extraditions.identifiers import api_list_url
 from extraditions.models import RestrictedRecordView
 from extraditions.pages import PublicCountPaginator, RecordPageView, SitePageMixin
-from extraditions.search.backends import ranked
 from extraditions.search.models import SearchDocument
 from extraditions.visibility import hide_invisible_links, log_restricted_among, original_name
 from sources.search import document_search, judgments_among
 
+from . import listings, reads
 from . import models as m
-from . import reads
 from .citations import FORMATS, RulingReference
-from .filtersets import (
-    CaseFilterSet,
-    CourtRulingFilterSet,
-    InterpolNoticeFilterSet,
-    PersonFilterSet,
-)
-from .search import search_notices, search_persons
 
 
 @dataclass
@@ -55,10 +48,10 @@ class FacetBlock:
 
 
 class FacetedSearchView(SitePageMixin, ListView):
-    """A list with the filters of its filter set (the API's), search and the filter set's facets as links."""
+    """A list with the filters of its listing's filter set (the API's), its search, and the filter
+    set's facets as links (the listing, ``<app>/listings.py``, is what its feed and alerts select too)."""
 
-    model = None
-    filterset_class = None  # the API's filter set for this kind: its filters, and its facets for the sidebar
+    listing: Listing = None
     site_facets: tuple[str, ...] = ()
     # A date column's filters <name>_after / <name>_before, offered as a "from / until" form.
     date_filter: str = ""
@@ -68,6 +61,14 @@ class FacetedSearchView(SitePageMixin, ListView):
     # What site/faceted_list.html says: "12 cases", "Search the cases", an example search.
     record_noun = "record"
     search_placeholder = ""
+
+    @property
+    def model(self):
+        return self.listing.model
+
+    @property
+    def filterset_class(self):
+        return self.listing.filterset_class
 
     @property
     def search_label(self) -> str:
@@ -81,43 +82,14 @@ class FacetedSearchView(SitePageMixin, ListView):
 
     def get_queryset(self):
         queryset = self.optimise(self.model.objects.visible_to(self.request.user))
-        filtered = self.apply_filters(queryset)
+        filtered, self.filter_errors = self.listing.filter(self.request.GET, queryset, self.request)
         self.query = self.request.GET.get("q", "").strip()[:500]
         if self.query:
-            filtered = self.search(filtered, self.query)
+            filtered = self.listing.search(filtered, self.query, self.request.user)
         self.filtered = filtered
         if "relevance" in filtered.query.annotations:
             return filtered.order_by("-relevance", "pk")
         return filtered.order_by(*self.default_ordering, "pk")
-
-    def search(self, queryset, query: str):
-        """The kind's search, as the API's list does it: here full text, ranked."""
-        return ranked(queryset, query)
-
-    def apply_filters(self, queryset):
-        """``queryset`` narrowed by the filters understood. A value a filter refuses (``ground=none``,
-        a date that does not exist) is left out and kept, with why, in ``filter_errors``: the page
-        says so, with a 400, as the API does; neither a silently empty list nor a 500."""
-        params = QueryDict(mutable=True)
-        for key in self.request.GET:
-            if key in self.filterset_class.base_filters:
-                params.setlist(key, self.request.GET.getlist(key))
-        self.filter_errors = {}
-        while True:
-            filterset = self.filterset_class(params, queryset, request=self.request)
-            if filterset.is_valid():
-                try:
-                    return filterset.qs
-                except FilterError as error:  # a filter that checks ids against the records
-                    errors = {name: [str(message) for message in messages] for name, messages in error.detail.items()}
-            else:
-                errors = {name: list(messages) for name, messages in filterset.errors.items()}
-            for name, messages in errors.items():  # say what would have been understood
-                if allowed := self.filterset_class.allowed_values(name):
-                    messages.append(f"Allowed: {allowed}.")
-            self.filter_errors |= errors
-            if not [name for name in errors if params.pop(name, None) is not None]:
-                params.clear()  # an error of no one parameter: no filter is applied
 
     def render_to_response(self, context, **response_kwargs):
         if self.filter_errors:
@@ -167,6 +139,7 @@ class FacetedSearchView(SitePageMixin, ListView):
         data_links = {"json": f"{api_list}?{others.urlencode()}", "csv": f"{api_list}?{page_query}format=csv"}
         date_range = self.date_range_form() if self.date_filter else None
         return {
+            "follow": self.follow_links(),
             **context,
             "facets": self.facet_blocks(),
             "query": self.query,
@@ -176,6 +149,16 @@ class FacetedSearchView(SitePageMixin, ListView):
             "date_range": date_range,
             "data_links": data_links,
         }
+
+    def follow_links(self) -> dict:
+        """How to follow this list with its search and filters: its Atom feed, and what the alert
+        form sends (alerts/)."""
+        params = self.listing.params_of(self.request.GET)
+        for refused in self.filter_errors:  # what the page left out, the feed and alerts leave out too
+            params.pop(refused, None)
+        query = params.urlencode()
+        feed = reverse("site:feed", args=[self.listing.name])
+        return {"listing": self.listing.name, "query": query, "feed": f"{feed}?{query}" if query else feed}
 
     def date_range_form(self) -> dict:
         """The from/until boxes of the list's date filter, and the other parameters to keep."""
@@ -198,8 +181,7 @@ class CaseListView(FacetedSearchView):
 
     page_title = "Cases"
     page_description = "Every documented case of a return to China — extradition, deportation, INTERPOL notice, involuntary return — searchable and filterable by country, kind and outcome."
-    model = m.Case
-    filterset_class = CaseFilterSet
+    listing = listings.CASES
     site_facets = ("kind", "outcome", "host_country")
     date_filter = "started"
     date_filter_label = "Started"
@@ -217,8 +199,7 @@ class RulingSearchView(FacetedSearchView):
 
     page_title = "Court rulings"
     page_description = "Court rulings on extradition and removal to China: the grounds they relied on, how they judged China's assurances, with citations for a brief."
-    model = m.CourtRuling
-    filterset_class = CourtRulingFilterSet
+    listing = listings.RULINGS
     site_facets = ("decision", "ground", "level", "country", "assurance_assessment", "decided_year")
     date_filter = "decided"
     date_filter_label = "Decided"
@@ -247,17 +228,13 @@ class PersonListView(FacetedSearchView):
 
     page_title = "Persons"
     page_description = "Persons in the documented cases of returns to China, found by any of their names: Chinese characters, pinyin or aliases."
-    model = m.Person
-    filterset_class = PersonFilterSet
+    listing = listings.PERSONS
     site_facets = ("current_situation", "affiliation", "asylum_status")
     default_ordering = ("name",)
     template_name = "site/person_list.html"
     record_noun = "person"
     search_label = "Find a person by any of their names"
     search_placeholder = "Qiao Jianjun, 乔建军, qiaojianjun"
-
-    def search(self, queryset, query: str):
-        return search_persons(queryset, query, self.request.user)[0]
 
     def optimise(self, queryset):
         return reads.person_list_rows(queryset, self.request.user)
@@ -268,17 +245,13 @@ class NoticeListView(FacetedSearchView):
 
     page_title = "INTERPOL notices"
     page_description = "INTERPOL Red Notices and Diffusions sought by China in the documented cases, with their status."
-    model = m.InterpolNotice
-    filterset_class = InterpolNoticeFilterSet
+    listing = listings.NOTICES
     site_facets = ("kind", "status", "cancellation_reason", "issued_year")
     date_filter = "issued"
     date_filter_label = "Issued"
     default_ordering = ("-issued_on",)
     template_name = "site/notice_list.html"
     record_noun = "notice"
-
-    def search(self, queryset, query: str):
-        return search_notices(queryset, query)
 
     def optimise(self, queryset):
         return reads.notice_list_rows(queryset, self.request.user)

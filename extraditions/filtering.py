@@ -14,6 +14,7 @@ import datetime
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import django_filters
 from django import forms
@@ -21,6 +22,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Count, F, Q
 from django.db.models.functions import ExtractYear
+from django.http import QueryDict
 from django_countries import countries
 from django_filters.widgets import BooleanWidget
 from drf_spectacular.utils import extend_schema_field
@@ -444,3 +446,80 @@ class Facet:
         ]
 
 
+
+
+# --- listings --------------------------------------------------------------------------------
+
+
+def _ranked_search(queryset, query: str, user):
+    from extraditions.search.backends import ranked
+
+    return ranked(queryset, query)
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A public list of one kind of record, as its page shows it: its filter set, and its search
+    (``q``). Declared once in the app's ``listings.py`` and used by the page, its Atom feed and the
+    saved searches that send alerts, so that the same parameters always select the same records.
+
+    ``name`` is the list's name in feed and alert addresses (``/feeds/rulings/``); ``page`` the URL
+    name of its page on the site.
+    """
+
+    name: str
+    model: type
+    filterset_class: type
+    page: str
+    noun: str  # "ruling": what one record of the list is called
+    title: str  # "Court rulings": what the list is called
+    search: Callable = _ranked_search  # (queryset, query, user) -> the matching records, with ``relevance``
+
+    def filter(self, params, queryset, request=None) -> tuple[models.QuerySet, dict[str, list[str]]]:
+        """``queryset`` narrowed by the filters of ``params`` understood. A value a filter refuses
+        (``ground=none``, a date that does not exist) is left out, and returned with why (and what
+        would have been understood) by parameter: neither a silently empty list nor an error."""
+        kept = QueryDict(mutable=True)
+        for key in params:
+            if key in self.filterset_class.base_filters:
+                kept.setlist(key, params.getlist(key))
+        refused: dict[str, list[str]] = {}
+        while True:
+            filterset = self.filterset_class(kept, queryset, request=request)
+            if filterset.is_valid():
+                try:
+                    return filterset.qs, refused
+                except FilterError as error:  # a filter that checks ids against the records
+                    errors = {name: [str(message) for message in messages] for name, messages in error.detail.items()}
+            else:
+                errors = {name: list(messages) for name, messages in filterset.errors.items()}
+            for name, messages in errors.items():
+                if allowed := self.filterset_class.allowed_values(name):
+                    messages.append(f"Allowed: {allowed}.")
+            refused |= errors
+            if not [name for name in errors if kept.pop(name, None) is not None]:
+                kept.clear()  # an error of no one parameter: no filter is applied
+
+    def records(self, params, user, request=None) -> tuple[models.QuerySet, dict[str, list[str]]]:
+        """What ``user`` may see of the list with ``params`` (its filters and ``q``), unordered,
+        with the parameters refused."""
+        from extraditions.visibility import visible_to
+
+        # The filters that check linked records read the user off the request: outside one, ``user``.
+        request = request or SimpleNamespace(user=user)
+        queryset, refused = self.filter(params, visible_to(self.model._default_manager.all(), user), request)
+        query = (params.get("q") or "").strip()[:500]
+        if query:
+            queryset = self.search(queryset, query, user)
+        return queryset, refused
+
+    def params_of(self, params) -> QueryDict:
+        """The parameters that select records in this list (its filters and ``q``), in a stable
+        order: what a feed's or a saved search's address keeps, so that equal searches are equal."""
+        kept = QueryDict(mutable=True)
+        for key in sorted(params):
+            if key == "q" or key in self.filterset_class.base_filters:
+                values = sorted(value for value in params.getlist(key) if value.strip())
+                if values:
+                    kept.setlist(key, values)
+        return kept

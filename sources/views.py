@@ -18,7 +18,7 @@ from extraditions.pages import RecordPageView, SitePageMixin
 from extraditions.visibility import is_public, log_restricted_view
 
 from . import documents, reads
-from .filtersets import SourceFilterSet
+from .listings import SOURCES
 from .models import FigureMetric, FigureUnit, Source
 from .search import document_search
 
@@ -27,8 +27,7 @@ class SourceListView(FacetedSearchView):
     """The documents behind the facts, searchable, by kind, language and publisher."""
 
     page_title = "Sources"
-    model = Source
-    filterset_class = SourceFilterSet
+    listing = SOURCES
     site_facets = ("kind", "language")
     date_filter = "published"
     date_filter_label = "Published"

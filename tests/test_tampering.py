@@ -78,7 +78,7 @@ API_LISTS = [(prefix, viewset) for prefix, viewset, basename in router.registry]
 
 def list_parameters_of(view) -> list[str]:
     """The filter parameters a site list page declares: its filter set's, search and page."""
-    return [*view.filterset_class.base_filters, "q", "page"]
+    return [*view.listing.filterset_class.base_filters, "q", "page"]
 
 
 def api_parameters_of(viewset) -> list[str]:
