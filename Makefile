@@ -10,10 +10,17 @@ PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 \
 	$$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV) python3.11 python3; do \
 	if $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1; then echo $$p; break; fi; done)
 
-.PHONY: run test install migrate seed superuser check clean bench
+.PHONY: run worker test install migrate seed superuser check clean bench
 
-run: install migrate seed  ## Install, migrate, load the seed data and serve on http://127.0.0.1:8000
+# The job queue's worker (mail, webhooks, bulk downloads: extraditions/jobs.py) runs beside the
+# server and stops with it.
+run: install migrate seed  ## Install, migrate, load the seed data and serve on http://127.0.0.1:8000 with the job worker
+	@DEBUG=1 $(PY) manage.py run_huey --workers 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: install  ## Only the job queue's worker (when the app is served some other way)
+	DEBUG=1 $(PY) manage.py run_huey --workers 2
 
 # One test worker per core, each with a database of its own (TEST_WORKERS=0: one process). Tests
 # are handed out in pytest-django's order, so that on each worker the tests that commit (and

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .forms import with_partial_dates
-from .models import PublicationStatus, RestrictedRecordView, Visibility
+from .models import Job, PublicationStatus, RestrictedRecordView, Visibility
 from .publication import TransitionRefused, publication_state, publish_permission, transition, transition_errors
 from .roles import is_administrator
 from .tokens import DEFAULT_DAYS, MAX_DAYS, ApiToken, issue_problems, issue_token, revoke_tokens
@@ -375,6 +375,36 @@ class RestrictedRecordViewAdmin(WrittenByTheApplicationAdmin):
     search_fields = ("user__username", "record_label", "api_token__prefix", "api_token__name")
     date_hierarchy = "viewed_at"
     list_select_related = ("user", "content_type", "api_token")
+
+
+@admin.register(Job)
+class JobAdmin(WrittenByTheApplicationAdmin):
+    """The job queue as the worker left it (extraditions/jobs.py): what ran, what failed and why."""
+
+    list_display = ("enqueued_at", "short_name", "status", "attempts", "finished_at", "error_line")
+    list_filter = ("status", "name")
+    search_fields = ("name", "arguments", "error", "task_id")
+    date_hierarchy = "enqueued_at"
+    readonly_fields = ("task_id", "name", "arguments", "status", "attempts", "enqueued_at", "started_at", "finished_at", "error")
+    actions = ("run_again",)
+
+    @admin.display(description="job", ordering="name")
+    def short_name(self, job):
+        return job.short_name
+
+    @admin.display(description="last error")
+    def error_line(self, job):
+        return job.error.strip().splitlines()[-1][:200] if job.error else ""
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and request.user.has_perm("extraditions.change_job")  # the action, not the form
+
+    @admin.action(description="Run the selected jobs again", permissions=["change"])
+    def run_again(self, request, queryset):
+        jobs = list(queryset.exclude(status__in=[Job.Status.QUEUED, Job.Status.SCHEDULED, Job.Status.RUNNING]))
+        for job in jobs:
+            job.run_again()
+        self.message_user(request, f"{len(jobs)} job{'s' if len(jobs) != 1 else ''} queued again.")
 
 
 class ApiTokenIssueForm(forms.ModelForm):

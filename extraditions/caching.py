@@ -24,6 +24,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.dispatch import Signal
 
 from .routers import reading_the_primary
 
@@ -49,6 +50,30 @@ def new_data_version(**_signal_arguments) -> str:
     return version
 
 
+# Sent once a change to the records is committed (once per transaction): what reacts to changes
+# outside a request (alerts/: feeds' and alerts' detection, bulk downloads) listens to it.
+records_committed = Signal()
+
+
+_migrating = False  # a migration's writes renew the version but are not news to announce
+
+
+def migration_started(**_signal_arguments) -> None:
+    global _migrating
+    _migrating = True
+
+
+def migration_finished(**_signal_arguments) -> None:
+    global _migrating
+    _migrating = False
+
+
+def commit_data_change() -> None:
+    new_data_version()
+    if not _migrating:
+        records_committed.send(sender=None)
+
+
 def records_changed(sender, using=None, **kwargs) -> None:
     """Receiver for post_save, post_delete and m2m_changed."""
     if sender._meta.app_label in TRACKED_APPS or sender._meta.label_lower in TRACKED_MODELS:
@@ -57,8 +82,8 @@ def records_changed(sender, using=None, **kwargs) -> None:
 
 def renew_data_version_on_commit(using: str | None = None) -> None:
     pending = connections[using or DEFAULT_DB_ALIAS].run_on_commit
-    if not any(callback is new_data_version for _, callback, _ in pending):  # once per transaction
-        transaction.on_commit(new_data_version, using=using)
+    if not any(callback is commit_data_change for _, callback, _ in pending):  # once per transaction
+        transaction.on_commit(commit_data_change, using=using)
 
 
 class DataVersionQuerySet(models.QuerySet):

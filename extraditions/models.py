@@ -160,6 +160,7 @@ class PublishableModel(CitableModel):
 
 
 from .changes import PendingChange  # noqa: E402,F401  (with the code that holds and applies changes)
+from .jobs import Job  # noqa: E402,F401  (with the queue it logs)
 from .search.models import SearchDocument  # noqa: E402,F401  (the app's concrete model lives with the search code)
 from .tokens import ApiToken  # noqa: E402  (with the code that issues and checks tokens)
 

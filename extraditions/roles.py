@@ -35,18 +35,32 @@ def domain_permissions(*actions: str):
     )
 
 
+# Saved searches hold e-mail addresses, personal data: editors and administrators manage them (and
+# read the alerts sent and the events they come from); researchers and viewers see nothing of them.
+ALERT_PERMISSIONS = (
+    "view_subscription", "change_subscription", "delete_subscription", "view_alertmail", "view_recordevent",
+)
+
+
+def alert_permissions():
+    return Permission.objects.filter(content_type__app_label="alerts", codename__in=ALERT_PERMISSIONS)
+
+
 def role_permissions() -> dict[str, list[Permission]]:
     return {
         VIEWER: list(domain_permissions("view")),
         RESEARCHER: list(domain_permissions("view", "add", "change")),
-        EDITOR: list(domain_permissions("view", "add", "change", "delete", "publish", "merge")),
+        EDITOR: [*domain_permissions("view", "add", "change", "delete", "publish", "merge"), *alert_permissions()],
         ADMINISTRATOR: [
             *domain_permissions("view", "add", "change", "delete", "publish", "merge"),
+            *alert_permissions(),
             *Permission.objects.filter(content_type__app_label__in=("auth", "otp_totp", "axes")),
-            # Tokens, and the log of restricted views (read-only in the workspace).
+            # Tokens, the log of restricted views (read-only in the workspace), the job queue's log.
             *Permission.objects.filter(
-                content_type__app_label="extraditions", content_type__model__in=("apitoken", "restrictedrecordview")
+                content_type__app_label="extraditions", content_type__model__in=("apitoken", "restrictedrecordview", "job")
             ),
+            # Every member of staff's webhooks and their deliveries (alerts/admin_webhooks.py).
+            *Permission.objects.filter(content_type__app_label="alerts", content_type__model__in=("webhook", "webhookdelivery")),
         ],
     }
 
@@ -62,9 +76,10 @@ def setup_roles() -> dict[str, int]:
 
 
 def setup_roles_after_migrate(sender, **kwargs):
-    # An app's permissions are created after it migrates: set up again after each domain app,
-    # so that the last one leaves every group complete. It is idempotent and quick.
-    if sender.name in DOMAIN_APPS:
+    # An app's permissions are created after it migrates: set up again after each app whose
+    # permissions the roles hand out, so that the last one leaves every group complete. It is
+    # idempotent and quick.
+    if sender.name in (*DOMAIN_APPS, "alerts", "extraditions"):
         setup_roles()
 
 

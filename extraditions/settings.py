@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import django
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -61,11 +62,13 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "import_export",
+    "huey.contrib.djhuey",  # the job queue's consumer (`manage.py run_huey`) and task decorators
     "extraditions",
     "sources",
     "treaties",
     "cases",
     "dataset",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +161,16 @@ def database(url: str) -> dict:
             "options": "-c jit=off",
             **config.get("OPTIONS", {}),
         }
+    elif config["ENGINE"] == "django.db.backends.sqlite3":
+        # The app server and the job worker write to one file: transactions take the write lock
+        # when they begin (no "database is locked" when a reader turns writer), wait for it up to
+        # 20 s, and readers do not block the writer (write-ahead log).
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            **config.get("OPTIONS", {}),
+        }
     return config
 
 
@@ -201,6 +214,80 @@ FIGURES_CACHE_SECONDS = int(os.environ.get("FIGURES_CACHE_SECONDS", "300"))
 PUBLIC_ANSWER_CACHE = env_bool("PUBLIC_ANSWER_CACHE", default=bool(REDIS_URL))
 # Where a streamed public export is kept, one directory per data version (each app server its own).
 EXPORT_CACHE_DIR = Path(os.environ.get("EXPORT_CACHE_DIR", BASE_DIR / "var" / "exports"))
+
+# The job queue (extraditions/jobs.py): mail, webhooks, bulk downloads and figures run in a worker
+# (`manage.py run_huey`, which `make run` starts with the app), never inside a request. By default
+# the queue is an SQLite file beside the app (no server to run); production points it at Redis,
+# in a database of its own (clearing the cache must not empty the queue): docs/alerts.md.
+JOB_QUEUE_URL = os.environ.get("JOB_QUEUE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'jobs.sqlite3'}"
+
+
+def job_queue(url: str, immediate: bool = False) -> dict:
+    """Huey's settings for a queue at ``url`` (``sqlite:///path`` or ``redis://host:port/db``)."""
+    common = {
+        "name": "extraditions",
+        "immediate": immediate,  # run each job inside the call that enqueues it (the test suite's default)
+        "results": False,  # jobs write what they did to the database; the queue keeps no return values
+        "utc": True,
+        "consumer": {
+            "workers": int(os.environ.get("JOB_WORKERS", "2")),
+            "worker_type": "thread",
+            "periodic": True,  # the daily and weekly digests, the sweeps
+            "check_worker_health": True,
+            # An idle worker polls an SQLite queue at most this many seconds apart (Redis wakes it at once).
+            "max_delay": float(os.environ.get("JOB_POLL_SECONDS", "2")),
+        },
+    }
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return {**common, "huey_class": "huey.SqliteHuey", "filename": str(path)}
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {**common, "huey_class": "huey.RedisHuey", "url": url}
+    raise ImproperlyConfigured(f"JOB_QUEUE_URL must start with sqlite:/// or redis://, not {url!r}")
+
+
+HUEY = job_queue(JOB_QUEUE_URL, immediate=env_bool("JOBS_IMMEDIATE"))
+
+# Whether the worker builds the bulk downloads after each change (otherwise the first request does).
+BULK_DOWNLOADS_PREBUILD = env_bool("BULK_DOWNLOADS_PREBUILD", default=True)
+
+# Mail (alerts, their confirmations, notices to webhook owners): SMTP at EMAIL_HOST in production;
+# with DEBUG and no EMAIL_HOST, printed by the worker instead of sent. Django 6.1 configures mail as
+# MAILERS; the 5.2 LTS line (Python 3.11) as the EMAIL_* settings: the same variables set either.
+_MAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG and not os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+_SMTP = {
+    "host": os.environ.get("EMAIL_HOST", "localhost"),
+    "port": int(os.environ.get("EMAIL_PORT", "25")),
+    "username": os.environ.get("EMAIL_HOST_USER", ""),
+    "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+    "use_tls": env_bool("EMAIL_USE_TLS"),
+    "timeout": 30,
+}
+if django.VERSION >= (6, 1):
+    MAILERS = {"default": {"BACKEND": _MAIL_BACKEND, "OPTIONS": _SMTP if _MAIL_BACKEND.endswith("smtp.EmailBackend") else {}}}
+else:
+    EMAIL_BACKEND = _MAIL_BACKEND
+    EMAIL_HOST, EMAIL_PORT, EMAIL_USE_TLS, EMAIL_TIMEOUT = _SMTP["host"], _SMTP["port"], _SMTP["use_tls"], _SMTP["timeout"]
+    EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _SMTP["username"], _SMTP["password"]
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Extraditions tracker <alerts@localhost>")
+# The public address of the site, for links in mails, webhooks and feeds made outside a request.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Alerts and webhooks (alerts/): how many saved searches one address may have; how often a
+# webhook delivery is tried, the first retry's delay in seconds (doubled each time), and after how
+# many deliveries failing in a row a webhook is disabled. Webhooks may call private addresses
+# (127.0.0.1, 10.x) only when allowed: a deployment keeps them away from its own network.
+ALERTS_PER_ADDRESS = int(os.environ.get("ALERTS_PER_ADDRESS", "20"))
+WEBHOOK_ATTEMPTS = int(os.environ.get("WEBHOOK_ATTEMPTS", "8"))
+WEBHOOK_RETRY_SECONDS = float(os.environ.get("WEBHOOK_RETRY_SECONDS", "30"))
+WEBHOOK_DISABLE_AFTER = int(os.environ.get("WEBHOOK_DISABLE_AFTER", "5"))
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=DEBUG)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -381,4 +468,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # The job worker's own lines, once (run_huey adds a handler of its own to a logger without one).
+    "loggers": {"huey": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO"), "propagate": False}},
 }

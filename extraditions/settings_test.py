@@ -30,3 +30,12 @@ atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 # Exports and bulk downloads likewise, never into the checkout's var/.
 EXPORT_CACHE_DIR = Path(tempfile.mkdtemp(prefix="extraditions-test-exports-"))  # noqa: F405
 atexit.register(shutil.rmtree, EXPORT_CACHE_DIR, ignore_errors=True)
+
+# Jobs run where they are enqueued, unless a test starts a worker (tests/alerts/worker.py): then it
+# switches this process to the live queue, a file of this test process's own (or Redis).
+_JOB_QUEUE_DIR = Path(tempfile.mkdtemp(prefix="extraditions-test-jobs-"))  # noqa: F405
+atexit.register(shutil.rmtree, _JOB_QUEUE_DIR, ignore_errors=True)
+HUEY = job_queue(f"sqlite:///{_JOB_QUEUE_DIR / 'jobs.sqlite3'}", immediate=True)  # noqa: F405
+HUEY["immediate_use_memory"] = True
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True  # the tests' receivers listen on 127.0.0.1
+BULK_DOWNLOADS_PREBUILD = False  # seconds per publication; tests/alerts/ turns it on where it is tested

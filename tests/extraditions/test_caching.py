@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from dataset.stats import headline_figures
-from extraditions.caching import data_version, new_data_version
+from extraditions.caching import commit_data_change, data_version, new_data_version
 from tests.factories import CaseFactory, CourtRulingFactory, LegalProvisionFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_the_version_is_renewed_once_per_transaction_after_it_commits():
             CaseFactory()
         # Not before the commit: a request now would cache the old records' figures under the new version.
         assert data_version() == before
-        assert [callback for _, callback, _ in connection.run_on_commit].count(new_data_version) == 1
+        assert [callback for _, callback, _ in connection.run_on_commit].count(commit_data_change) == 1
     assert data_version() != before
 
 
