@@ -51,6 +51,11 @@ def person_list_rows(persons, user):
     return persons.prefetch_related("affiliations", Prefetch("aliases", queryset=visible(m.Alias, user).order_by("name")))
 
 
+def person_feed_rows(persons, user):
+    """A feed's persons (alerts/feeds.py): their groups; an entry names no other names."""
+    return persons.prefetch_related("affiliations")
+
+
 def person_page(persons, user):
     """A person's page: other names, cases, INTERPOL notices, sources, groups."""
     return persons.prefetch_related(
@@ -325,3 +330,17 @@ def chart_counts(user) -> dict:
         }
 
     return cached_for_public("chart-counts", user, compute)
+
+
+# --- e-mail alerts --------------------------------------------------------------------------------
+# The records an alert names (alerts/mail.py): label, page and what the mail says of them.
+
+
+def notice_alert_rows(notices, user):
+    """Notices by their label, which names the subject."""
+    return notices.select_related("subject")
+
+
+def ruling_alert_rows(rulings, user):
+    """Rulings by court, date and decision, without the full text."""
+    return rulings.defer("full_text")

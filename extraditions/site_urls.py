@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("", include("treaties.urls")),
     path("", include("sources.urls")),
+    path("", include("alerts.urls")),  # feeds and e-mail alerts of the lists above
     path("about/", SitePageView.as_view(template_name="site/about.html", page_title="About and methodology"), name="about"),
     path("data/", DataPageView.as_view(), name="downloads"),
     path("data/bulk/<str:file_format>/", BulkFileView.as_view(), name="bulk-download"),

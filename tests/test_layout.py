@@ -13,9 +13,9 @@ to the same rules:
   app's ``reads.py``, never in an API or site view: ``Prefetch`` and ``GenericPrefetch`` are built
   only in ``reads.py``, ``models`` and the search index's ``search.py``;
 - each app's ``urls.py`` routes to its own pages only;
-- ``extraditions/`` is infrastructure: it imports no domain app and not ``dataset/`` (what reads
-  across the apps), except the URL confs that assemble them; the domain apps never import
-  ``dataset/``.
+- ``extraditions/`` is infrastructure: it imports no domain app and not ``dataset/`` or ``alerts/``
+  (what reads across the apps), except the URL confs that assemble them; the domain apps never
+  import ``dataset/`` or ``alerts/``.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("cases", "treaties", "sources", "dataset", "extraditions")
+PACKAGES = ("cases", "treaties", "sources", "dataset", "alerts", "extraditions")
 APPS = ("cases", "treaties", "sources")
 # The URL confs that put the apps' routes together: the only infrastructure that names them.
 ASSEMBLY = {"extraditions.urls", "extraditions.api.urls", "extraditions.site_urls"}
@@ -36,6 +36,9 @@ SITE_MODULES = {
     *(f"{app}.urls" for app in APPS),
     "dataset.views",
     "dataset.downloads",
+    "alerts.views",
+    "alerts.feeds",
+    "alerts.urls",
     "extraditions.pages",
     "extraditions.site_urls",
 }
@@ -179,9 +182,9 @@ def belongs_to(name: str, packages) -> bool:
 
 @pytest.mark.parametrize("module", sorted(name for name in MODULES if belongs_to(name, {"extraditions"}) and name not in ASSEMBLY))
 def test_infrastructure_imports_no_domain_app(module):
-    assert not sorted(name for name in imports_of(module) if belongs_to(name, {*APPS, "dataset"}))
+    assert not sorted(name for name in imports_of(module) if belongs_to(name, {*APPS, "dataset", "alerts"}))
 
 
 @pytest.mark.parametrize("module", sorted(name for name in MODULES if belongs_to(name, APPS)))
 def test_the_domain_apps_do_not_import_what_reads_across_them(module):
-    assert not sorted(name for name in imports_of(module) if belongs_to(name, {"dataset"}))
+    assert not sorted(name for name in imports_of(module) if belongs_to(name, {"dataset", "alerts"}))

@@ -3,6 +3,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from alerts.api.views import WebhookViewSet
 from cases.api import views as cases
 from dataset.api.countries import CountryViewSet
 from dataset.api.search import SearchView
@@ -47,5 +48,9 @@ urlpatterns = [
     path("pending-changes/<int:pk>/", PendingChangeViewSet.as_view({"get": "retrieve"}), name="pendingchange-detail"),
     path("pending-changes/<int:pk>/approve/", PendingChangeViewSet.as_view({"post": "approve"}), name="pendingchange-approve"),
     path("pending-changes/<int:pk>/reject/", PendingChangeViewSet.as_view({"post": "reject"}), name="pendingchange-reject"),
+    path("webhooks/", WebhookViewSet.as_view({"get": "list", "post": "create"}), name="webhook-list"),
+    path("webhooks/<int:pk>/", WebhookViewSet.as_view({"get": "retrieve", "patch": "partial_update", "delete": "destroy"}),
+         name="webhook-detail"),
+    path("webhooks/<int:pk>/deliveries/", WebhookViewSet.as_view({"get": "deliveries"}), name="webhook-deliveries"),
     path("", include(router.urls)),
 ]

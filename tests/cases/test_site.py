@@ -57,8 +57,8 @@ def test_restricted_and_draft_records_do_not_exist_on_the_site(client, world):
     f.CaseParticipantFactory(case=world["case"], person=pseudonymous)
 
     for url in ("/", "/cases/", f"/cases/?q={MARKER}", f"/cases/{world['case'].slug}/", f"/persons/{pseudonymous.slug}/"):
-        # The search box and the page's citable URL show what was typed.
-        html = page(client, url).replace(f'value="{MARKER}"', "").replace(f"?q={MARKER}", "")
+        # The search box, the page's citable URL, its feed and alert form show what was typed.
+        html = page(client, url).replace(f'value="{MARKER}"', "").replace(f"q={MARKER}", "")
         assert MARKER not in html, url
     for url in (f"/cases/{hidden_case.slug}/", f"/cases/{draft_case.slug}/", f"/persons/{secret.slug}/"):
         page(client, url, status=404)
