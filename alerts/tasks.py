@@ -3,7 +3,8 @@ downloads), run by the worker (``manage.py run_huey``; ``extraditions/jobs.py``)
 
 After every committed change: :func:`detect_public_changes` finds what the public now sees
 differently (``alerts/events.py``) and hands the events on: a webhook delivery per hook that
-follows them, the immediate alerts, and a new build of the bulk downloads. Every minute the same
+follows them, the immediate alerts, the public figures computed afresh, and a new build of the
+bulk downloads. Every minute the same
 detection runs again (a change whose job was lost is found then) and deliveries whose retry is
 due are sent; every morning (07:00 UTC) the daily digests go out, on Mondays the weekly ones;
 every night addresses never confirmed are forgotten.
@@ -15,10 +16,12 @@ import logging
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.utils import timezone
 from huey import crontab
 from huey.exceptions import TaskLockedException
 
 from extraditions.jobs import HUEY, db_periodic_task, db_task
+from extraditions.visibility import PUBLIC
 
 from . import mail, webhooks
 from .events import detect_changes
@@ -48,6 +51,7 @@ def detect_public_changes() -> int:
         for delivery_id in webhooks.plan_deliveries(events):
             deliver_webhook(delivery_id)
         send_alerts(Subscription.Frequency.IMMEDIATE)
+        warm_public_figures()
         build_bulk_downloads()
     return len(events)
 
@@ -81,6 +85,18 @@ def build_bulk_downloads() -> None:
     if settings.BULK_DOWNLOADS_PREBUILD:
         site = urlsplit(settings.SITE_URL)
         current_bundle(site.netloc, site.scheme == "https")
+
+
+@db_task()
+def warm_public_figures() -> None:
+    """The figures the home, figures and country pages and ``/api/v1/stats/`` compute over every
+    record, computed once for the public after a change and kept in the shared cache (with
+    ``REDIS_URL``), so that the first reader after a change does not wait for them."""
+    from cases.reads import chart_counts
+    from dataset.stats import headline_figures
+
+    headline_figures(timezone.localdate(), PUBLIC)
+    chart_counts(PUBLIC)
 
 
 @db_periodic_task(crontab(minute="*"))

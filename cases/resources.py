@@ -104,12 +104,12 @@ class DraftResource(resources.ModelResource):
         instance_loader_class = instance_loaders.CachedInstanceLoader
 
     def import_data_inner(self, dataset, *args, **kwargs):
-        # Inside the import's transaction: each record touched is indexed once, in batches, at the
-        # end, rather than once per row (a 10,000-row file took minutes); its history entry is
-        # written with the others in a few statements, not with a statement of its own per row.
+        # Each record touched is indexed once, in batches, by the job worker once the import has
+        # committed, rather than once per row inside it (a 10,000-row file took minutes); its
+        # history entry is written with the others in a few statements, not one per row.
         self.saved: list = []
         self.unique_values = UniqueValues(self._meta.model, dataset)
-        with search_indexing.deferred():
+        with search_indexing.deferred(in_the_worker=True):
             result = super().import_data_inner(dataset, *args, **kwargs)
             self.write_history()
         return result

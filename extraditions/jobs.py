@@ -124,7 +124,8 @@ def record_job(signal, task, exc=None):
             if signal == signals.SIGNAL_EXECUTING:
                 defaults["attempts"] = 1
             Job.objects.get_or_create(
-                task_id=task.id, defaults={"name": task.name, "arguments": _arguments(task), **defaults}
+                task_id=task.id,
+                defaults={"name": HUEY._registry.task_to_string(type(task)), "arguments": _arguments(task), **defaults},
             )
     except DatabaseError as error:  # e.g. during `migrate`, before the log's table exists
         logger.warning("could not record job %s (%s): %s", task.id, signal, error)

@@ -6,19 +6,23 @@ person's new name changes their cases' and rulings' documents). Saving or deleti
 re-indexes what they touch, in the same transaction as the write.
 
 Bulk writers (the seed loader) wrap their work in :func:`deferred`: changes are collected and
-each touched document is written once at the end.
+each touched document is written once at the end; an import's, by the job worker once it has
+committed (``deferred(in_the_worker=True)``).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from huey.contrib.djhuey import db_task
 
 from .backends import backend, batched, content_type
 from .models import SearchDocument
@@ -70,6 +74,7 @@ KINDS: dict[type[Model], SearchKind] = {}
 TOUCHES: dict[type[Model], Callable[[list[Model]], Iterable[Model]]] = {}
 
 _pending = threading.local()
+logger = logging.getLogger(__name__)
 
 
 def register(kind: SearchKind) -> None:
@@ -142,19 +147,61 @@ BATCH_SIZE = 1000
 
 
 @contextmanager
-def deferred():
+def deferred(in_the_worker: bool = False):
     """Collect the records saved or touched inside the block and index each once at its end:
-    what saved records touch is looked up then too, for all of them at once."""
+    what saved records touch is looked up then too, for all of them at once.
+
+    ``in_the_worker``: not at the block's end but by a job, once the block's transaction commits
+    (an import of thousands of drafts, which only staff search: its transaction stays short, and a
+    rolled-back import indexes nothing). If the queue cannot be reached, the records are indexed
+    at once instead of being left unsearchable."""
     if getattr(_pending, "records", None) is not None:  # already deferring: the outer block indexes
         yield
         return
     _pending.records, _pending.saved = [], []
     try:
         yield
-        with transaction.atomic():
-            refresh([*_pending.records, *touched_by(_pending.saved)])
+        if in_the_worker:
+            keys = ([_key(record) for record in _pending.records], [_key(record) for record in _pending.saved])
+            transaction.on_commit(lambda: _enqueue_refresh(*keys))
+        else:
+            with transaction.atomic():
+                refresh([*_pending.records, *touched_by(_pending.saved)])
     finally:
         _pending.records = _pending.saved = None
+
+
+def _key(record: Model) -> tuple[str, int]:
+    return record._meta.label, record.pk
+
+
+def _records(keys: list[tuple[str, int]]) -> list[Model]:
+    """The records of ``keys`` still in the database, a query per model and thousand."""
+    by_model: dict[str, set[int]] = {}
+    for label, pk in keys:
+        if pk is not None:
+            by_model.setdefault(label, set()).add(pk)
+    found = []
+    for label, pks in by_model.items():
+        model = apps.get_model(label)
+        for batch in batched(sorted(pks), BATCH_SIZE):
+            found.extend(model._default_manager.filter(pk__in=batch))
+    return found
+
+
+@db_task(retries=3, retry_delay=10)
+def refresh_later(records: list[tuple[str, int]], saved: list[tuple[str, int]]) -> None:
+    """The job of a ``deferred(in_the_worker=True)`` block: what it saved and touched, indexed."""
+    with transaction.atomic():
+        refresh([*_records(records), *touched_by(_records(saved))])
+
+
+def _enqueue_refresh(records: list[tuple[str, int]], saved: list[tuple[str, int]]) -> None:
+    try:
+        refresh_later(records, saved)
+    except Exception:  # the queue is down: index now rather than leave the records unsearchable
+        logger.exception("could not enqueue the search index's refresh; indexing now")
+        refresh_later.call_local(records, saved)
 
 
 def _deferring() -> bool:

@@ -8,7 +8,9 @@ from django.urls import reverse
 
 from cases.models import Case, InterpolNotice, Person
 from cases.resources import CaseResource, InterpolNoticeResource, PersonResource
+from extraditions.jobs import Job
 from extraditions.models import PublicationStatus
+from extraditions.search.models import SearchDocument
 from tests import factories as f
 
 PERSONS_CSV = """slug,name,name_original,citizenships,affiliations,current_situation,asylum_since
@@ -153,3 +155,15 @@ def test_each_row_costs_the_same_few_queries_however_long_the_file(uyghur, djang
     with django_assert_max_num_queries(1000) as large:
         PersonResource().import_data(rows(25), dry_run=False)
     assert len(large.captured_queries) - len(small.captured_queries) <= 3 * 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_is_indexed_by_a_job_once_it_commits_and_a_preview_indexes_nothing(uyghur):
+    """The index is written after the import's transaction, by the worker (here, at once: the
+    suite runs jobs where they are enqueued); a dry run, rolled back, enqueues nothing."""
+    assert not PersonResource().import_data(dataset(PERSONS_CSV), dry_run=True).has_errors()
+    assert not Person.objects.exists() and not SearchDocument.objects.filter(kind="cases.person").exists()
+    assert not PersonResource().import_data(dataset(PERSONS_CSV), dry_run=False).has_errors()
+    imported = set(Person.objects.values_list("pk", flat=True))
+    assert imported and set(SearchDocument.objects.filter(kind="cases.person", object_id__in=imported).values_list("object_id", flat=True)) == imported
+    assert Job.objects.filter(name__endswith="refresh_later", status=Job.Status.SUCCEEDED).exists()
