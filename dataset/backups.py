@@ -13,7 +13,9 @@ It holds every record whatever its publication status or visibility (restricted 
 what is most worth keeping), staff accounts and their groups (password hashes included, never
 sessions or second-factor secrets: staff enrol their authenticator again), API tokens as the
 database keeps them (keyed hashes, usable again only under the same ``SECRET_KEY``; see
-extraditions/tokens.py), the audit of restricted views, and with ``--with-history`` every
+extraditions/tokens.py), the audit of restricted views, the alerts' subscribers, webhooks and the
+snapshot of the public record they are compared with (a restored tracker announces nothing
+twice), and with ``--with-history`` every
 record's history. Derived data (the search index) is rebuilt on import rather than stored. A
 bundle is as sensitive as the database: store it encrypted (docs/security.md).
 """
@@ -39,8 +41,9 @@ from sources.models import file_sha256
 FORMAT = "extraditions-dataset"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
-RECORD_APPS = ("sources", "treaties", "cases", "extraditions")
+RECORD_APPS = ("sources", "treaties", "cases", "extraditions", "alerts")
 DERIVED_MODELS = {"extraditions.searchdocument", "cases.personname"}  # rebuilt by the search index
+OPERATIONAL_MODELS = {"extraditions.job"}  # the job queue's log: what the worker did, not what was recorded
 ACCOUNT_MODELS = ("auth.group", "auth.user")
 # Rows a fresh database already has (data migrations, roles set up after migrating): replaced by
 # the bundle's on import, so the restored database holds exactly what was exported.
@@ -67,7 +70,7 @@ def bundled_models(with_history: bool) -> list[type[models.Model]]:
     chosen = [apps.get_model(name) for name in ACCOUNT_MODELS]
     for app_label in RECORD_APPS:
         for model in apps.get_app_config(app_label).get_models():
-            if label(model) in DERIVED_MODELS or (is_history(model) and not with_history):
+            if label(model) in DERIVED_MODELS | OPERATIONAL_MODELS or (is_history(model) and not with_history):
                 continue
             chosen.append(model)
     ordered = serializers.sort_dependencies([(None, chosen)], allow_cycles=True)

@@ -11,7 +11,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import DateTimeField
+from django.utils import timezone
 
+from alerts.models import Action, AlertMail, RecordEvent, Subscription, Webhook, WebhookDelivery
 from cases.models import Case, Person
 from dataset.backups import bundled_models
 from extraditions.models import RestrictedRecordView
@@ -39,6 +41,15 @@ def everything(db):
         user=researcher, content_type=ContentType.objects.get_for_model(restricted), object_id=restricted.pk,
         record_label=str(restricted), channel="admin", path="/admin/",
     )
+    # Who follows what: a confirmed subscriber with an alert sent, a webhook with a delivery.
+    subscription = Subscription.objects.create(
+        email="lawyer@example.org", listing="rulings", query="ground=echr-3", confirmed_at=timezone.now()
+    )
+    case = worlds["public"]["case"]
+    event = RecordEvent.objects.create(listing="cases", object_id=case.pk, record_uid=case.uid, action=Action.PUBLISHED)
+    AlertMail.objects.create(subscription=subscription, up_to_event=event.pk, records=1, sent_at=timezone.now())
+    hook = Webhook.objects.create(owner=researcher, name="mirror", url="https://partner.example.org/hook", actions=["published"])
+    WebhookDelivery.objects.create(webhook=hook, event=event, carried_content=True, response_status=200)
     return worlds
 
 
@@ -84,6 +95,8 @@ def test_a_bundle_restores_into_an_empty_database_with_nothing_lost(everything, 
     assert counts["cases.person"] == 3 and counts["cases.case"] == 3  # restricted and draft included
     assert counts["cases.historicalperson"] >= 4 and counts["extraditions.restrictedrecordview"] == 1
     assert counts["auth.user"] == 1
+    assert counts["alerts.subscription"] == counts["alerts.webhook"] == counts["alerts.webhookdelivery"] == 1
+    assert "extraditions.job" not in counts  # the queue's log is not the NGO's data
 
     empty_the_database()
     assert not Person.objects.exists()
