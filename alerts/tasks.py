@@ -20,7 +20,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.exceptions import TaskLockedException
 
-from extraditions.jobs import HUEY, db_periodic_task, db_task
+from extraditions.jobs import HUEY, db_periodic_task, db_task, logged_only_when_failing
 from extraditions.visibility import PUBLIC
 
 from . import mail, webhooks
@@ -99,6 +99,7 @@ def warm_public_figures() -> None:
     chart_counts(PUBLIC)
 
 
+@logged_only_when_failing
 @db_periodic_task(crontab(minute="*"))
 def sweep() -> None:
     """Every minute: the detection again, and deliveries whose next attempt is due (their

@@ -102,10 +102,22 @@ STATUS_OF_SIGNAL = {
 }
 
 
+# Jobs logged only when they fail: a sweep every minute would otherwise fill the log with successes.
+LOGGED_ONLY_WHEN_FAILING: set[str] = set()
+
+
+def logged_only_when_failing(task):
+    """Decorator, over a job: its runs are logged only when they fail."""
+    LOGGED_ONLY_WHEN_FAILING.add(HUEY._registry.task_to_string(task.task_class))
+    return task
+
+
 def record_job(signal, task, exc=None):
     """Huey's signal receiver: the job's row, as it now stands. Never lets the job fail for it."""
     status = STATUS_OF_SIGNAL.get(signal)
     if status is None:
+        return
+    if exc is None and HUEY._registry.task_to_string(type(task)) in LOGGED_ONLY_WHEN_FAILING:
         return
     now = timezone.now()
     changes: dict = {"status": status}

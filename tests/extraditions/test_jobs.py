@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from huey.contrib.djhuey import db_task
 
-from extraditions.jobs import HUEY, Job, after_commit
+from extraditions.jobs import HUEY, Job, after_commit, logged_only_when_failing
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +24,13 @@ def fail_once_then_work(value):
         CALLS.append("failed")
         raise ValueError(f"no {value} yet")
     CALLS.append(value)
+
+
+@logged_only_when_failing
+@db_task()
+def check_quietly(fail: bool):
+    if fail:
+        raise RuntimeError("the sweep failed")
 
 
 @pytest.fixture(autouse=True)
@@ -92,3 +99,11 @@ def test_the_queue_keeps_jobs_while_no_worker_runs():
     finally:
         HUEY.flush()
         HUEY.immediate = True
+
+
+def test_a_frequent_job_is_logged_only_when_it_fails():
+    check_quietly(False)
+    assert not Job.objects.exists()
+    check_quietly(True)
+    job = Job.objects.get()
+    assert job.status == Job.Status.FAILED and "the sweep failed" in job.error
