@@ -23,12 +23,12 @@ from django.utils.text import Truncator
 from django.views import View
 
 from cases import reads as case_reads
-from extraditions.filtering import NO_VALUE, Listing
+from extraditions.filtering import Listing
 from extraditions.identifiers import api_list_url
 from extraditions.pages import SITE_NAME, SitePageView
 from extraditions.visibility import PUBLIC, hide_invisible_links, label
 
-from .listings import LISTINGS
+from .listings import LISTINGS, filter_terms
 
 ENTRIES = 50
 CACHE_CONTROL = "public, max-age=300"  # a reader polls often; the answer cache serves the repeats
@@ -118,26 +118,11 @@ def entry_summary(listing: Listing, record) -> str:
 # --- which records, and what the feed is called -------------------------------------------------------
 
 
-def parameter_label(listing: Listing, name: str, value: str) -> str:
-    """A parameter's value as a reader would say it: a choice's or a country's name, not its code."""
-    if value == NO_VALUE:
-        return "unknown"
-    choices = getattr(listing.filterset_class.base_filters.get(name), "extra", {}).get("choices") or ()
-    names = dict(choices() if callable(choices) else choices)
-    return str(names.get(value) or names.get(value.upper()) or value)  # country codes are read in any case
-
-
 def describe(listing: Listing, params: QueryDict) -> str:
     """``“torture”, decision: Extradition refused`` for ``?q=torture&decision=extradition_refused``:
     what the feed is limited to, for its title."""
-    parts = []
-    if query := (params.get("q") or "").strip():
-        parts.append(f"“{Truncator(query).chars(100)}”")
-    for name in params:
-        if name != "q":
-            values = " or ".join(parameter_label(listing, name, value) for value in params.getlist(name))
-            parts.append(f"{name.replace('_', ' ')}: {values}")
-    return ", ".join(parts)
+    query = (params.get("q") or "").strip()
+    return ", ".join([*([f"“{Truncator(query).chars(100)}”"] if query else []), *filter_terms(listing, params)])
 
 
 def with_query(path: str, params: QueryDict) -> str:

@@ -18,10 +18,10 @@ from django.db.models import Count, Q
 from django.http import QueryDict
 from django.utils import timezone
 
-from extraditions.filtering import NO_VALUE, Listing
+from extraditions.filtering import Listing
 from extraditions.visibility import public_records
 
-from .listings import LISTINGS
+from .listings import LISTINGS, filter_terms
 from .models import Subscription
 
 # An address may have this many searches waiting for confirmation: someone typing another's
@@ -50,16 +50,7 @@ def describe(listing: Listing, query: str) -> str:
     """A saved search in words, e.g. "Court rulings — decision: Extradition refused; matching “torture”",
     with the labels of choices and countries rather than their codes. One line: it goes into subjects."""
     params = QueryDict(query)
-    parts = []
-    for name in sorted(params):
-        if name == "q":
-            continue
-        choices = dict(getattr(listing.filterset_class.base_filters.get(name), "extra", {}).get("choices") or ())
-        values = [
-            "unknown" if value == NO_VALUE else str(choices.get(value) or choices.get(value.upper()) or value)
-            for value in params.getlist(name)
-        ]
-        parts.append(f"{name.replace('_', ' ')}: {' or '.join(values)}")
+    parts = filter_terms(listing, params)
     if params.get("q"):
         parts.append(f"matching “{params['q']}”")
     title = listing.title if listing.title[1:2].isupper() else listing.title[:1].lower() + listing.title[1:]

@@ -7,13 +7,14 @@ the server's refusals are real. ``refuse`` names addresses the server answers 55
 from __future__ import annotations
 
 import email
-import socket
 import threading
 from contextlib import contextmanager
 from email import policy
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
+
+from tests.processes import free_port
 
 
 class Inbox:
@@ -57,27 +58,9 @@ def everything(message: EmailMessage) -> str:
     return "\n".join([headers, *parts])
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
 def smtp_listener():
     """An SMTP server on 127.0.0.1, for as long as the block lasts: yields its :class:`Inbox` and port."""
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield inbox, controller.port
-    finally:
-        controller.stop()
-
-
-@contextmanager
-def smtp_listener():
-    """An SMTP server on 127.0.0.1: yields its :class:`Inbox` and port (for another process to send to)."""
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
     controller.start()

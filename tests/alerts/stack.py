@@ -12,7 +12,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -21,16 +20,10 @@ from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
-from tests.processes import ROOT, run_django
+from tests.processes import ROOT, free_port, run_django
 
 GUNICORN_CONFIG = ROOT / "extraditions" / "gunicorn_conf.py"
 REDIS_QUEUE = "redis://127.0.0.1:6379/9"  # a database of its own: the cache tests use 15 and below, one per worker
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_for(condition: Callable[[], object], timeout: float = 60, what: str = "the condition"):

@@ -10,7 +10,6 @@ import csv
 import http.client
 import io
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from tests.processes import ROOT
+from tests.processes import ROOT, free_port
 from tests.settings_pause_mid_stream import PAUSE_SECONDS
 
 CONFIG = ROOT / "extraditions" / "gunicorn_conf.py"
@@ -41,12 +40,6 @@ def environment(tmp_path_factory):
         done = subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, capture_output=True, text=True)
         assert done.returncode == 0, done.stderr[-3000:]
     return env
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager
