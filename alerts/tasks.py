@@ -33,8 +33,12 @@ DETECTION_LOCK = "alerts-detect-public-changes"
 
 
 def on_records_committed(**kwargs) -> None:
-    """A change to the records was committed: look for its effect on the public record."""
-    detect_public_changes()
+    """A change to the records was committed: look for its effect on the public record. The change
+    is saved whatever happens here: with the queue unreachable, the minute's sweep finds it."""
+    try:
+        detect_public_changes()
+    except Exception:
+        logger.exception("could not enqueue the detection of public changes; the sweep will find them")
 
 
 @db_task(retries=3, retry_delay=2)

@@ -75,8 +75,10 @@ class Job(models.Model):
 
 
 def after_commit(job, *args, **kwargs) -> None:
-    """Enqueue ``job(*args, **kwargs)`` once the current transaction commits (at once outside one)."""
-    transaction.on_commit(lambda: job(*args, **kwargs))
+    """Enqueue ``job(*args, **kwargs)`` once the current transaction commits (at once outside one).
+    A queue that cannot be reached then is logged, not raised: what was committed stays committed,
+    and the request that made it does not fail after the fact."""
+    transaction.on_commit(lambda: job(*args, **kwargs), robust=True)
 
 
 def _arguments(task) -> str:

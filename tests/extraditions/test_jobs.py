@@ -5,7 +5,9 @@ import pytest
 from django.urls import reverse
 from huey.contrib.djhuey import db_task
 
+from cases.models import Case
 from extraditions.jobs import HUEY, Job, after_commit, logged_only_when_failing
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +112,17 @@ def test_a_frequent_job_is_logged_only_when_it_fails():
     check_quietly(True)
     job = Job.objects.get()
     assert job.status == Job.Status.FAILED and "the sweep failed" in job.error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_queue_that_cannot_be_reached_fails_no_committed_change(monkeypatch):
+    """Redis down at the moment of a commit: the change stays saved and nothing is raised to the
+    request that made it (the minute's sweep finds the change when the queue is back)."""
+
+    def unreachable(task):
+        raise ConnectionError("the queue is down")
+
+    monkeypatch.setattr(HUEY, "enqueue", unreachable)
+    case = f.CaseFactory()  # committed: the detection's enqueue fails
+    after_commit(remember, "lost")  # outside a transaction: enqueued at once, and fails
+    assert Case.objects.filter(pk=case.pk).exists() and CALLS == []
