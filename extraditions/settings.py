@@ -225,7 +225,7 @@ JOB_QUEUE_URL = os.environ.get("JOB_QUEUE_URL") or f"sqlite:///{BASE_DIR / 'var'
 def job_queue(url: str, immediate: bool = False) -> dict:
     """Huey's settings for a queue at ``url`` (``sqlite:///path`` or ``redis://host:port/db``)."""
     common = {
-        "name": "extraditions",
+        "name": os.environ.get("JOB_QUEUE_NAME", "extraditions"),  # the queue's keys in Redis
         "immediate": immediate,  # run each job inside the call that enqueues it (the test suite's default)
         "results": False,  # jobs write what they did to the database; the queue keeps no return values
         "utc": True,

@@ -50,9 +50,6 @@ class Database:
             self.url = parts._replace(path=f"/{self.name}").geturl()
             self._admin(f'DROP DATABASE IF EXISTS "{self.name}"', f'CREATE DATABASE "{self.name}"')
             self.queue = REDIS_QUEUE
-            import redis
-
-            redis.Redis.from_url(self.queue).flushdb()
         else:
             self.url = f"sqlite:///{directory / 'db.sqlite3'}"
             self.queue = f"sqlite:///{directory / 'jobs.sqlite3'}"
@@ -81,6 +78,8 @@ class Stack:
         self.env = {
             "DATABASE_URL": self.database.url,
             "JOB_QUEUE_URL": self.database.queue,
+            # A queue of this stack's own: two test workers may each run a stack on the one Redis.
+            "JOB_QUEUE_NAME": f"stack{os.getpid()}p{self.port}",  # letters and digits: as huey names its keys
             "JOB_POLL_SECONDS": "0.5",
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(smtp_port),
@@ -156,6 +155,12 @@ class Stack:
             self.server.wait(timeout=30)
         with suppress(Exception):
             self.database.drop()
+        if self.database.queue.startswith("redis://"):  # the stack's queue, left empty on the shared Redis
+            import redis
+
+            connection = redis.Redis.from_url(self.database.queue)
+            for key in connection.scan_iter(f"*{self.env['JOB_QUEUE_NAME']}*"):
+                connection.delete(key)
 
     # --- HTTP ------------------------------------------------------------------------------
 
